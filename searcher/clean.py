@@ -1,0 +1,376 @@
+"""Stage 2, clean: text or HTML to blocks, with BeautifulSoup.
+
+Real ``.html`` pages give structure through their tags.  Scraped text files
+carry broken fragments of markup (``< li >``, ``li >``, stray ``>``,
+``<font ... style=...>``); those are normalised into real markup and handed
+to BeautifulSoup, or removed by a rule that covers their whole class, so that
+no markup is left and no real word is lost.  Site boilerplate goes here too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from searcher.models import Block
+
+# Tag names that mark structure; any of them may appear as a scraper fragment.
+TAG_NAMES = [
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "b",
+    "blockquote",
+    "body",
+    "br",
+    "caption",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "img",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "section",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "u",
+    "ul",
+]
+# Names that can stand as an orphan tail ("li >", "Li > ul"): not English words.
+_TAIL_NAMES = "li|ul|ol|em|strong|font|span|div|br|p|b|u|h[1-6]|td|tr|th|table|tbody|center|dd|dt|dl"
+_NAMES_RE = "|".join(sorted(TAG_NAMES, key=len, reverse=True))
+
+# A tag written with spaces inside ("< li >", "< ul type = 'circle' >", "< br />").
+_PSEUDO_TAG = re.compile(
+    rf"<\s*(/?)\s*({_NAMES_RE})\b((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)\s*(/?)\s*>",
+    re.IGNORECASE,
+)
+# What is left of a tag whose ">" was lost: "<strong Techniques", "<font color='x'".
+_TAG_HEAD = re.compile(
+    rf"<\s*/?\s*(?:{_NAMES_RE})\b(?:\s+[\w-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s<>\"']+))*\s*/?",
+    re.IGNORECASE,
+)
+# Orphan tails: "li >", "LI >", "Li > ul", "</li >" without its "<".
+_TAG_TAIL = re.compile(
+    rf"(?<![\w<])/?(?:{_TAIL_NAMES})\s*>(?:\s*/?(?:{_TAIL_NAMES})\b(?:\s*>)?)*",
+    re.IGNORECASE,
+)
+_EDGE_JUNK = re.compile(r"^[\s<>]+|[\s<>]+$")
+_ESCAPED_QUOTE = re.compile(r"\\+(?=['\"\u2018\u2019\u201c\u201d])")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[,.;:!?](?:\s|$))")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_HAS_WORD = re.compile(r"\w")
+_BULLET = re.compile(r"^(?:[\u2022\u25e6\u25aa\u25cf\u25cb\u00b7\u2023\u2043\u2013\u2014*-]|o(?=\s))\s*")
+_BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "caption",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "ul",
+    ]
+)
+_DROP_TAGS = (
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "button",
+    "select",
+)
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+
+# Site boilerplate.  A line matching _BOILER_LINE is dropped; a line matching
+# _BOILER_ZONE starts the comment form or teaser list that runs to the end.
+_BOILER_LINE = re.compile(
+    r"^(?:your email address will not be published\b.*|required fields are marked.*|"
+    r"fill out the form below.*|max\. file size:.*|(?:name|email|website|comment)\s*\*?|"
+    r"save my name, email.*|post comment|submit|read more|share this (?:post|article).*|"
+    r"(?:call|contact us|text us)\b.{0,40}\d{3}\W{0,2}\d{3}\W?\d{4}.*|"
+    r"(?:previous|next) (?:post|article)\b.*|click here to .*|skip to (?:main )?content)$",
+    re.IGNORECASE,
+)
+_BOILER_ZONE = re.compile(
+    r"^(?:leave a (?:reply|comment)|related (?:posts|articles)|you may also like|\d+ comments?|comments)$",
+    re.IGNORECASE,
+)
+# A call to action stuck at the end of a paragraph: "... recovery. Call 833-846-5669 today."
+_CALL_TO_ACTION = re.compile(
+    r"(?:(?<=[.!?])|^)\s*(?:call|text|contact us(?: at)?|reach us at)\s+(?:us\s+)?(?:at\s+)?"
+    r"\+?1?[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b[^.!?]*[.!?]?",
+    re.IGNORECASE,
+)
+# A heading glued to the end of a sentence: "...these boundariesThe Role of Professional Treatment".
+_GLUED = re.compile(r"^(?P<head>.*?[a-z0-9)][.!?]?)(?P<tail>[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??)$")
+
+
+def fix_fragments(line: str) -> str:
+    """Remove the scraper's broken markup from one line of text, keeping every word."""
+    if "<" in line or ">" in line or "&" in line:
+        line = _PSEUDO_TAG.sub(lambda m: f"<{m[1]}{m[2].lower()}{m[3]}{m[4]}>", line)
+        if "<" in line or "&" in line:
+            soup = BeautifulSoup(line, "html.parser")
+            for tag in soup.find_all(_BLOCK_TAGS):
+                tag.insert_before(" ")
+            line = soup.get_text()
+        line = _TAG_HEAD.sub(" ", line)
+        line = _TAG_TAIL.sub(" ", line)
+        line = _EDGE_JUNK.sub("", line)
+    if "\\" in line:
+        line = _ESCAPED_QUOTE.sub("", line)
+    return line
+
+
+def normalize_space(text: str) -> str:
+    """Collapse every kind of white space to one space and tidy space before punctuation."""
+    text = _SPACES.sub(" ", text).strip()
+    return _SPACE_BEFORE_PUNCT.sub("", text)
+
+
+def strip_calls_to_action(text: str) -> str:
+    """Drop phone calls to action, keeping the sentence they were glued to."""
+    if any(ch.isdigit() for ch in text):
+        text = _CALL_TO_ACTION.sub("", text).strip()
+    return text
+
+
+def split_glued_heading(text: str) -> tuple[str, str] | None:
+    """Split "sentence endThe Heading" into (sentence, heading), or None."""
+    m = _GLUED.match(text)
+    if not m:
+        return None
+    head, tail = m["head"], m["tail"]
+    if len(head.split()) < 5 or head.endswith(" ") or "." in tail.rstrip("?"):
+        return None
+    words = [w for w in tail.split() if len(w) > 3]
+    capitalised = sum(w[0].isupper() for w in words)
+    if not tail.endswith("?") and capitalised * 2 < len(words):
+        return None
+    return head, tail
+
+
+class _ListDepth:
+    """Depth of list items from indentation and glyph, like a Markdown list."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, str]] = []
+
+    def reset(self) -> None:
+        self.stack.clear()
+
+    def depth(self, indent: int, glyph: str) -> int:
+        while self.stack and indent < self.stack[-1][0]:
+            self.stack.pop()
+        for i, (ind, g) in enumerate(self.stack):
+            if g == glyph and ind <= indent:
+                del self.stack[i + 1 :]
+                return i
+        if self.stack and indent <= self.stack[-1][0] and glyph == self.stack[-1][1]:
+            return len(self.stack) - 1
+        self.stack.append((indent, glyph))
+        return len(self.stack) - 1
+
+
+def _finish(blocks: list[Block], kind: str, text: str, line: int, depth: int = 0, level: int = 0) -> bool:
+    """Append a cleaned block unless it is boilerplate; False once a boilerplate zone starts."""
+    text = strip_calls_to_action(normalize_space(text))
+    if kind == "item":
+        text = text.lstrip(".,;: ")
+    if not _HAS_WORD.search(text):
+        return True
+    if _BOILER_ZONE.match(text.rstrip(":")):
+        return False
+    if _BOILER_LINE.match(text):
+        return True
+    if kind in ("line", "item"):
+        glued = split_glued_heading(text)
+        if glued:
+            blocks.append(Block(kind, glued[0], line, depth))
+            blocks.append(Block("heading", glued[1], line))
+            return True
+    blocks.append(Block(kind, text, line, depth, level))
+    return True
+
+
+def clean_text(text: str) -> list[Block]:
+    """Clean a scraped plain-text article into blocks, one per source line."""
+    blocks: list[Block] = []
+    lists = _ListDepth()
+    for number, raw in enumerate(text.splitlines(), 1):
+        expanded = raw.replace("\t", "    ")
+        indent = len(expanded) - len(expanded.lstrip(" \u00a0"))
+        stripped = raw.strip(" \t\u00a0\ufeff")
+        if not stripped:
+            continue
+        kind, glyph = "line", ""
+        if re.match(r"<\s*li\b", stripped, re.IGNORECASE):
+            kind, glyph = "item", "li"
+        line = fix_fragments(stripped).strip()
+        bullet = _BULLET.match(line)
+        if bullet and len(line) > bullet.end():
+            kind, glyph = "item", bullet.group().strip()
+            line = line[bullet.end() :]
+        if kind == "item":
+            depth = lists.depth(indent, glyph)
+        else:
+            depth = 0
+            if _HAS_WORD.search(line):
+                lists.reset()
+        if not _finish(blocks, kind, line, number, depth):
+            break
+    return blocks
+
+
+def _blocks_of(soup: BeautifulSoup) -> Iterator[tuple[str, str, int, int, int]]:
+    """Yield (kind, text, line, depth, level) for each block of an HTML tree."""
+    parts: list[str] = []
+    current: Tag | None = None
+    for node in soup.descendants:
+        if isinstance(node, NavigableString):
+            if type(node) is not NavigableString:  # comments, doctypes, CDATA
+                continue
+            parent = node.parent
+            while parent is not None and parent.name not in _BLOCK_TAGS:
+                parent = parent.parent
+            if parent is not current:
+                if current is not None and parts:
+                    yield _describe(current, "".join(parts))
+                current, parts = parent, []
+            parts.append(str(node))
+        elif isinstance(node, Tag) and node.name == "br":
+            parts.append(" ")
+    if current is not None and parts:
+        yield _describe(current, "".join(parts))
+
+
+def _describe(tag: Tag, text: str) -> tuple[str, str, int, int, int]:
+    line = tag.sourceline or 0
+    if tag.name in _HEADINGS:
+        return "heading", text, line, 0, _HEADINGS[tag.name]
+    if tag.name == "title":
+        return "title", text, line, 0, 0
+    item = tag if tag.name == "li" else tag.find_parent("li")
+    if item is not None:
+        depth = max(0, len(item.find_parents(("ul", "ol"))) - 1)
+        return "item", text, line, depth, 0
+    return "line", text, line, 0, 0
+
+
+def clean_html(text: str) -> list[Block]:
+    """Clean a real HTML page into blocks; chrome and scripts never reach the index."""
+    soup = BeautifulSoup(text, "html.parser")
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    blocks: list[Block] = []
+    for kind, raw, line, depth, level in _blocks_of(soup):
+        if not _finish(blocks, kind, fix_fragments(raw) if kind != "title" else raw, line, depth, level):
+            break
+    return blocks
+
+
+def looks_like_html(name: str, text: str) -> bool:
+    """True for .html/.htm files and for text that starts as an HTML document."""
+    if name.lower().endswith((".html", ".htm", ".xhtml")):
+        return True
+    head = text.lstrip()[:200].lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
+def clean(text: str, name: str = "") -> list[Block]:
+    """Clean ``text`` as HTML or as scraped plain text, by its name and its start."""
+    return clean_html(text) if looks_like_html(name, text) else clean_text(text)
+
+
+def blocks_to_text(blocks: list[Block]) -> str:
+    """The cleaned text a user sees with ``searcher clean``: one block a line."""
+    out = []
+    for b in blocks:
+        if b.kind == "item":
+            out.append("  " * b.depth + "- " + b.text)
+        elif b.kind in ("heading", "title"):
+            out.append(f"\n{'#' * max(b.level, 1)} {b.text}")
+        else:
+            out.append(b.text)
+    return "\n".join(out).strip() + "\n"

@@ -1,0 +1,251 @@
+"""The ``searcher`` command: parse options, make one library call, print.
+
+Only click is imported at start-up; each command imports the stages it needs,
+so ``searcher search`` never loads BeautifulSoup.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_MATCH, EXIT_NO_MATCH, EXIT_ERROR = 0, 1, 2
+DEFAULT_CORPUS = Path("corpus")
+
+
+def default_index() -> Path:
+    """``$SEARCHER_INDEX``, else ``./index``."""
+    return Path(os.environ.get("SEARCHER_INDEX") or "index")
+
+
+def _fail(message: str) -> None:
+    raise _Failure(message)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"searcher: warning: {message}", err=True)
+
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Index folder (default: $SEARCHER_INDEX or ./index).",
+)
+
+
+class _Progress:
+    """A click progress bar on stderr, only on a terminal and for long work."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < 50 or not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _run_index(index_dir: Path, paths: list[Path] | None, rebuild: bool, workers: int | None):
+    from searcher.index import update_index
+
+    progress = _Progress()
+    try:
+        return update_index(index_dir, paths, rebuild=rebuild, workers=workers, warn=_warn, progress=progress)
+    finally:
+        progress.close()
+
+
+class _Failure(click.ClickException):
+    """One line on stderr, exit status 2: how every user-caused error ends."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file=None) -> None:
+        click.echo(f"searcher: {self.message}", err=True)
+
+
+class _Group(click.Group):
+    """Turns the library's errors into one line and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from searcher.errors import SearcherError
+
+        try:
+            return super().invoke(ctx)
+        except SearcherError as err:
+            raise _Failure(str(err)) from None
+        except OSError as err:
+            where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+            raise _Failure(f"{where}{err.strerror or err}") from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="searcher")
+def main() -> None:
+    """Offline search over a folder of articles, by section and by therapy."""
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@click.option("--rebuild", is_flag=True, help="Start afresh instead of updating what changed.")
+@click.option(
+    "--workers", type=click.IntRange(0, 64), default=None, help="Parser processes (default: cores - 1; 0 or 1: none)."
+)
+def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None) -> None:
+    """Index files or folders (default: the ones indexed before, else ./corpus).
+
+    Only added and changed files are read; removed files leave the index.
+    """
+    from searcher.index import load_manifest
+
+    index_dir = index_dir or default_index()
+    roots = list(paths) or None
+    if roots is None and not load_manifest(index_dir)["roots"]:
+        if not DEFAULT_CORPUS.is_dir():
+            _fail("nothing to index: name a file or folder (there is no ./corpus)")
+        roots = [DEFAULT_CORPUS]
+    report = _run_index(index_dir, roots, rebuild, workers)
+    click.echo(report.summary(), err=True)
+
+
+@main.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--section", help="Keep sections whose heading path holds all these words.")
+@click.option(
+    "--therapy",
+    "therapies",
+    multiple=True,
+    help="Keep sections tagged with this therapy (name, alias or acronym); repeatable.",
+)
+@click.option("--doc", "doc_glob", help="Keep documents whose path matches this glob.")
+@click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True, help="Most hits to show.")
+@click.option("--per-doc", type=click.IntRange(1, 10000), default=None, help="Most hits from one document.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for programs.")
+@click.option("--explain", is_flag=True, help="Show the query that actually ran.")
+@index_option
+def search_cmd(
+    query: tuple[str, ...],
+    section: str | None,
+    therapies: tuple[str, ...],
+    doc_glob: str | None,
+    limit: int,
+    per_doc: int | None,
+    as_json: bool,
+    explain: bool,
+    index_dir: Path | None,
+) -> None:
+    """Search the index: ranked sections, best first.
+
+    Exit status 0 when something matched, 1 when nothing did, 2 on error.
+    """
+    from searcher import query as q
+    from searcher.errors import IndexMissing
+
+    index_dir = index_dir or default_index()
+    text = " ".join(query)
+    if not text.strip():
+        _fail("empty query")
+    request = q.SearchRequest(text, section, list(therapies), doc_glob, limit, per_doc)
+    try:
+        result = q.search(index_dir, request)
+    except IndexMissing:
+        if not DEFAULT_CORPUS.is_dir():
+            raise
+        click.echo(f"searcher: no index at {index_dir}; building it from {DEFAULT_CORPUS}/ first", err=True)
+        click.echo(_run_index(index_dir, [DEFAULT_CORPUS], False, None).summary(), err=True)
+        result = q.search(index_dir, request)
+    from searcher import render
+
+    if as_json:
+        click.echo(render.as_json(result))
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        width = min(click.get_terminal_size()[0] if sys.stdout.isatty() else 80, 120)
+        click.echo(render.human(result, color=color, width=width, explain=explain))
+    sys.exit(EXIT_MATCH if result.hits else EXIT_NO_MATCH)
+
+
+@main.command("clean")
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
+def clean_cmd(file: Path) -> None:
+    """Print the cleaned text of FILE (or - for stdin): exactly what gets indexed."""
+    from searcher.clean import blocks_to_text, clean
+    from searcher.read import decode, read_text
+
+    if str(file) == "-":
+        text = decode(sys.stdin.buffer.read(), "<stdin>")
+        name = "-"
+    else:
+        text, name = read_text(file), file.name
+    click.echo(blocks_to_text(clean(text, name)), nl=False)
+
+
+@main.command("export")
+@index_option
+def export_cmd(index_dir: Path | None) -> None:
+    """Every section as JSON Lines: id, doc, title, heading, heading_path, kind, therapies, lines, text."""
+    import json
+
+    from searcher.index import iter_sections
+
+    for section in iter_sections(index_dir or default_index()):
+        click.echo(json.dumps(section, ensure_ascii=False))
+
+
+@main.command("sections")
+@click.argument("doc", required=False)
+@index_option
+def sections_cmd(doc: str | None, index_dir: Path | None) -> None:
+    """The outline of one document (path or glob) or of all: headings, lines and therapy tags."""
+    import fnmatch
+
+    from searcher.index import iter_sections
+    from searcher.render import safe
+
+    current, shown = None, 0
+    for s in iter_sections(index_dir or default_index()):
+        if doc and not (s["doc"] == doc or fnmatch.fnmatchcase(s["doc"], doc)):
+            continue
+        if s["doc"] != current:
+            current = s["doc"]
+            click.echo(f"{safe(current)}: {safe(s['title'])}")
+        indent = "  " * len(s["heading_path"])
+        tags = f"  [{', '.join(s['therapies'])}]" if s["therapies"] else ""
+        click.echo(f"{s['line_start']:>6}-{s['line_end']:<6}{indent}{safe(s['heading'])} ({s['kind']}){tags}")
+        shown += 1
+    if not shown:
+        _fail(f"no document matches {doc!r}" if doc else "the index holds no sections")
+
+
+@main.command("therapies")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="JSON array instead of a table.")
+def therapies_cmd(index_dir: Path | None, as_json: bool) -> None:
+    """Every therapy in the taxonomy, with its section and document counts and aliases."""
+    from searcher.query import facets
+
+    rows = facets(index_dir or default_index())
+    if as_json:
+        import json
+
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        names = ", ".join([*r["acronyms"], *r["aliases"]][:6])
+        click.echo(
+            f"{r['id']:<28}{r['sections']:>5} sections {r['documents']:>4} docs  {r['name']}"
+            + (f" ({names})" if names else "")
+        )

@@ -1,0 +1,328 @@
+"""Stage 5, index: sections into a Whoosh index, incrementally and atomically.
+
+A manifest beside the index remembers, for every file, its content hash and
+stat, so a reindex reads only files whose size or mtime moved and re-indexes
+only those whose hash changed.  Each run is one writer commit: a crash or a
+kill mid-run leaves the previous commit readable.  The manifest is written
+after the commit; if a kill falls between the two, the next run redoes the
+files the manifest does not know, which is idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh.writing import CLEAR, LockError
+
+from searcher.errors import IndexDamaged, IndexLocked, IndexMissing, SearcherError, SkipFile
+from searcher.ingest import TEXT_SUFFIXES, process_file
+from searcher.models import Section
+from searcher.schema import make_schema
+
+MANIFEST = "searcher-files.json"
+LOCK_WAIT_SECONDS = 10.0
+PARALLEL_MIN_FILES = 40
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did, for the summary line."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    sections: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: files added/changed/removed/unchanged/skipped, sections, seconds."""
+        return (
+            f"{self.added} added, {self.changed} changed, {self.removed} removed, "
+            f"{self.unchanged} unchanged, {self.skipped} skipped; "
+            f"{self.sections} sections indexed in {self.seconds:.2f}s"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file found under a root: where it is and the name the index gives it."""
+
+    key: str
+    path: Path
+    doc: str
+    root: str
+
+
+def _damaged(index_dir: Path, err: Exception) -> IndexDamaged:
+    return IndexDamaged(
+        f"index at {index_dir} is damaged ({type(err).__name__}: {err}); rebuild it with: searcher index --rebuild"
+    )
+
+
+def open_index(index_dir: Path) -> windex.Index:
+    """Open an existing index for reading, or raise IndexMissing/IndexDamaged."""
+    if not index_dir.is_dir() or not windex.exists_in(str(index_dir)):
+        raise IndexMissing(f"no index at {index_dir}; build one with: searcher index [PATH]")
+    try:
+        ix = windex.open_dir(str(index_dir))
+        ix.doc_count()
+        return ix
+    except (OSError, EOFError, ValueError, KeyError, windex.IndexError) as err:
+        raise _damaged(index_dir, err) from None
+    except Exception as err:  # a truncated segment surfaces as many types
+        raise _damaged(index_dir, err) from None
+
+
+def load_manifest(index_dir: Path) -> dict:
+    """The roots and per-file state of the last committed run (empty if none)."""
+    try:
+        data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        if isinstance(data, dict) and isinstance(data.get("files"), dict):
+            return data
+    except (OSError, ValueError):
+        pass
+    return {"roots": [], "files": {}}
+
+
+def _save_manifest(index_dir: Path, manifest: dict) -> None:
+    tmp = index_dir / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=0, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, index_dir / MANIFEST)
+
+
+def scan(roots: Iterable[Path], warn: Callable[[str], None] = lambda m: None) -> list[SourceFile]:
+    """Every indexable file under the roots, without following links out of a root."""
+    found: dict[str, SourceFile] = {}
+    for root in roots:
+        root = root.absolute()
+        if root.is_file():
+            files: Iterable[tuple[Path, Path]] = [(root, root.parent)]
+        elif root.is_dir():
+            files = ((p, root) for p in _walk(root, warn))
+        else:
+            warn(f"{root}: no such file or folder")
+            continue
+        for path, base in files:
+            key = str(path)
+            if key not in found:
+                found[key] = SourceFile(key, path, path.relative_to(base).as_posix(), str(base))
+    return sorted(found.values(), key=lambda f: f.key)
+
+
+def _walk(root: Path, warn: Callable[[str], None]) -> Iterator[Path]:
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: warn(f"{e.filename}: {e.strerror}")):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.lower().endswith(TEXT_SUFFIXES):
+                continue
+            path = Path(dirpath, name)
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    warn(f"{path}: broken or looping link, skipped")
+                    continue
+                if not target.is_relative_to(real_root):
+                    warn(f"{path}: link points outside {root}, skipped")
+                    continue
+            yield path
+
+
+def _records(sections: list[Section], key: str) -> Iterator[dict]:
+    for s in sections:
+        yield {
+            "id": s.id,
+            "file": key,
+            "doc": s.doc,
+            "title": s.title,
+            "heading": s.heading,
+            "section": " ".join(s.heading_path),
+            "heading_path": s.heading_path,
+            "kind": s.kind,
+            "therapies": ",".join(s.therapies),
+            "line_start": s.line_start,
+            "line_end": s.line_end,
+            "body": s.text,
+            "words": f"{s.heading}\n{s.text}",
+        }
+
+
+def _process(item: tuple[str, str, str]) -> tuple[str, str | None, list[Section] | str]:
+    """Worker: (key, hash or None, sections or the skip reason)."""
+    key, path, doc = item
+    try:
+        digest, sections = process_file(Path(path), doc)
+        return key, digest, sections
+    except SkipFile as err:
+        return key, None, str(err)
+
+
+def _results(todo: list[SourceFile], workers: int) -> Iterator[tuple[str, str | None, list[Section] | str]]:
+    items = [(f.key, str(f.path), f.doc) for f in todo]
+    if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
+        yield from map(_process, items)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_process, items, chunksize=4)
+
+
+def default_workers() -> int:
+    """Parser processes beside the writer: the cores but one, at least one."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+def update_index(
+    index_dir: Path,
+    roots: list[Path] | None = None,
+    *,
+    rebuild: bool = False,
+    workers: int | None = None,
+    warn: Callable[[str], None] = lambda m: None,
+    progress: Callable[[int, int], None] | None = None,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+) -> IndexReport:
+    """Bring the index in line with the files under ``roots`` (default: the roots used before)."""
+    started = time.perf_counter()
+    report = IndexReport()
+    old = {"roots": [], "files": {}} if rebuild else load_manifest(index_dir)
+    roots = [Path(r).absolute() for r in (roots or [Path(r) for r in old["roots"]])]
+    if not roots:
+        raise SearcherError("nothing to index: name a file or folder")
+
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SearcherError(f"cannot create index folder {index_dir}: {err.strerror or err}") from None
+    if not os.access(index_dir, os.W_OK):
+        raise SearcherError(f"cannot write to index folder {index_dir}: permission denied")
+    try:
+        ix = (
+            windex.open_dir(str(index_dir))
+            if windex.exists_in(str(index_dir))
+            else windex.create_in(str(index_dir), make_schema())
+        )
+    except Exception as err:
+        if not rebuild:
+            raise _damaged(index_dir, err) from None
+        ix = windex.create_in(str(index_dir), make_schema())
+    try:
+        writer = ix.writer(timeout=lock_wait, limitmb=128)
+    except LockError:
+        raise IndexLocked(f"index at {index_dir} is locked by another process") from None
+
+    try:
+        files = scan(roots, warn)
+        old_files: dict[str, dict] = old["files"]
+        new_files: dict[str, dict] = {}
+        todo: list[SourceFile] = []
+        for f in files:
+            entry = old_files.get(f.key)
+            try:
+                st = f.path.stat()
+            except OSError as err:
+                warn(f"{f.path}: cannot read ({err.strerror or err})")
+                report.skipped += 1
+                if entry:
+                    new_files[f.key] = entry
+                continue
+            if entry and entry.get("size") == st.st_size and entry.get("mtime") == st.st_mtime_ns:
+                new_files[f.key] = entry
+                report.unchanged += 1
+            else:
+                todo.append(f)
+        by_key = {f.key: f for f in todo}
+        under_roots = {f.key for f in files}
+        for key in old_files:
+            if key not in under_roots and key not in new_files:
+                if (_root_of(key, roots) is not None and not Path(key).exists()) or _root_of(key, roots) is not None:
+                    writer.delete_by_term("file", key)
+                    report.removed += 1
+                else:
+                    new_files[key] = old_files[key]
+
+        done = 0
+        for key, digest, result in _results(todo, workers if workers is not None else default_workers()):
+            f = by_key[key]
+            entry = old_files.get(key)
+            done += 1
+            if progress:
+                progress(done, len(todo))
+            if digest is None:
+                warn(f"skipped {result}")
+                report.skipped += 1
+                if entry:
+                    new_files[key] = entry
+                continue
+            st = f.path.stat()
+            state = {"doc": f.doc, "root": f.root, "hash": digest, "size": st.st_size, "mtime": st.st_mtime_ns}
+            if entry and entry.get("hash") == digest and not rebuild:
+                new_files[key] = state | {"sections": entry.get("sections", 0)}
+                report.unchanged += 1
+                continue
+            if entry:
+                writer.delete_by_term("file", key)
+                report.changed += 1
+            else:
+                report.added += 1
+            assert isinstance(result, list)
+            for record in _records(result, key):
+                writer.add_document(**record)
+            report.sections += len(result)
+            new_files[key] = state | {"sections": len(result)}
+        writer.commit(mergetype=CLEAR) if rebuild else writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    _save_manifest(
+        index_dir,
+        {
+            "roots": sorted({str(r) for r in roots} | set(old["roots"]) if not rebuild else {str(r) for r in roots}),
+            "files": new_files,
+        },
+    )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _root_of(key: str, roots: list[Path]) -> Path | None:
+    for r in roots:
+        if key == str(r) or key.startswith(str(r).rstrip(os.sep) + os.sep):
+            return r
+    return None
+
+
+def iter_sections(index_dir: Path) -> Iterator[dict]:
+    """Every stored section, by document and line: the export format."""
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        rows = [dict(f) for f in s.all_stored_fields()]
+    rows.sort(key=lambda r: (r["doc"], r["line_start"], r["id"]))
+    for r in rows:
+        yield stored_to_section(r)
+
+
+def stored_to_section(r: dict) -> dict:
+    """A stored Whoosh record in the documented section shape."""
+    return {
+        "id": r["id"],
+        "doc": r["doc"],
+        "title": r.get("title", ""),
+        "heading": r.get("heading", ""),
+        "heading_path": list(r.get("heading_path") or []),
+        "kind": r.get("kind", "body"),
+        "therapies": [t for t in (r.get("therapies") or "").split(",") if t],
+        "line_start": r["line_start"],
+        "line_end": r["line_end"],
+        "text": r.get("body", ""),
+    }

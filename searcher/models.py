@@ -1,0 +1,52 @@
+"""Plain data passed between the stages: read -> clean -> segment -> tag -> index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Block:
+    """One logical line of cleaned text with the source line it came from.
+
+    ``kind`` is ``heading`` (a real HTML heading or a glued heading split off),
+    ``line`` (a plain text line, maybe a heading candidate), ``item`` (a list
+    item, with ``depth``) or ``title`` (an HTML ``<title>``).
+    """
+
+    kind: str
+    text: str
+    line: int
+    depth: int = 0
+    level: int = 0
+
+
+@dataclass(slots=True)
+class Section:
+    """One searchable unit: a heading and the text under it."""
+
+    id: str
+    doc: str
+    title: str
+    heading: str
+    heading_path: list[str]
+    kind: str
+    text: str
+    line_start: int
+    line_end: int
+    therapies: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The export/JSON shape of a section."""
+        return {
+            "id": self.id,
+            "doc": self.doc,
+            "title": self.title,
+            "heading": self.heading,
+            "heading_path": list(self.heading_path),
+            "kind": self.kind,
+            "therapies": list(self.therapies),
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "text": self.text,
+        }

@@ -1,0 +1,292 @@
+"""Stage 6, query: a person's words to ranked sections.
+
+The query language is Whoosh's (AND, OR, NOT, "phrases", prefix*, field:).
+On top of it: therapy acronyms and spellings widen a query to the sections
+tagged with that therapy (weighted below the typed word); a word the index
+has never seen is corrected against the index's own vocabulary; sections
+holding every word rank before sections holding only some.  Filters are
+Whoosh filter queries, applied before ranking, not to a truncated top-N.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import highlight
+from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
+from whoosh.query import And, NullQuery, Or, Query, Term
+from whoosh.scoring import BM25F
+
+from searcher.index import open_index
+from searcher.schema import FIELD_BOOSTS, SEARCH_FIELDS, STEMMED, STOP
+from searcher.tag import Taxonomy, default_taxonomy
+
+EXPANSION_BOOST = 0.3
+QUERY_FIELDS = ("title", "heading", "section", "body", "therapies", "doc", "kind")
+_WORD = re.compile(r"(?<![\w:*?~^])([A-Za-z][A-Za-z'’-]*[A-Za-z])(?![\w:*?~(])")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+_SYNTAX = re.compile(r"[\"'()\[\]{}:^~*?+\-!\\/<>=&|]")
+_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
+
+
+@dataclass
+class SearchRequest:
+    """What to look for, and where."""
+
+    query: str
+    section: str | None = None
+    therapies: list[str] = field(default_factory=list)
+    doc_glob: str | None = None
+    limit: int = 10
+    per_doc: int | None = None
+
+
+@dataclass
+class Hit:
+    """One ranked section, with a snippet made of (text, is_match) parts."""
+
+    doc: str
+    title: str
+    heading: str
+    heading_path: list[str]
+    kind: str
+    therapies: list[str]
+    line_start: int
+    line_end: int
+    score: float
+    snippet: list[tuple[str, bool]]
+    text: str
+    id: str = ""
+
+
+@dataclass
+class SearchResult:
+    """The hits of one search, the number of matching sections, and what ran."""
+
+    query: str
+    total: int
+    suggestion: str | None
+    hits: list[Hit]
+    explain: str
+
+
+class _Marker(highlight.Formatter):
+    """Wraps matched terms in control marks, split into parts afterwards."""
+
+    between = " … "
+
+    def format_token(self, text: str, token, replace: bool = False) -> str:
+        return _MARK_OPEN + highlight.get_text(text, token, replace) + _MARK_CLOSE
+
+
+def _parts(marked: str) -> list[tuple[str, bool]]:
+    parts = []
+    for i, chunk in enumerate(re.split(f"[{_MARK_OPEN}{_MARK_CLOSE}]", marked)):
+        if chunk:
+            parts.append((chunk, i % 2 == 1))
+    return parts
+
+
+def expand_therapies(text: str, taxonomy: Taxonomy) -> str:
+    """Widen each therapy named in the query to the sections tagged with it.
+
+    "CBT" becomes ``(CBT OR therapies:cbt^0.3)``: the typed word keeps its
+    weight, the tag adds the sections that spell the therapy out.
+    """
+    spans: list[tuple[int, int, str]] = []
+    outside_quotes = _outside_quotes(text)
+    for t in taxonomy.therapies:
+        names = [(re.escape(a), 0) for a in t.acronyms if len(a) <= 2]
+        names += [(re.escape(a), re.I) for a in t.acronyms if len(a) > 2]
+        names += [(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", a))), re.I) for a in {t.name.lower(), *t.aliases}]
+        for pattern, flags in names:
+            for m in re.finditer(rf"(?<![\w:*-]){pattern}s?(?![\w*:-])", text, flags):
+                if outside_quotes(m.start()) and not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                    spans.append((m.start(), m.end(), t.id))
+    for start, end, tid in sorted(spans, reverse=True):
+        text = f"{text[:start]}({text[start:end]} OR therapies:{tid}^{EXPANSION_BOOST}){text[end:]}"
+    return text
+
+
+def _outside_quotes(text: str):
+    inside, quoted = False, []
+    for ch in text:
+        if ch == '"':
+            inside = not inside
+        quoted.append(inside)
+    return lambda i: not quoted[i]
+
+
+def _parser(schema, group) -> MultifieldParser:
+    return MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=group)
+
+
+def plain_words(text: str) -> str:
+    """The query with every bit of syntax turned into space: the fallback."""
+    words = _SYNTAX.sub(" ", text).split()
+    return " ".join(w for w in words if w.upper() not in _OPERATORS)
+
+
+def _safe_parse(parser: MultifieldParser, text: str) -> Query:
+    try:
+        q = parser.parse(text)
+    except Exception:  # Whoosh's parser has crashed on odd operator runs
+        q = parser.parse(plain_words(text))
+    return q
+
+
+def _vocabulary(reader) -> list[str]:
+    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("words")]
+
+
+def correct(text: str, reader) -> str:
+    """Replace words the index has never seen by the closest word it has.
+
+    Only unknown words are touched, and only within one edit (two for long
+    words), so a rare but real word is never "corrected" into another.
+    """
+    vocab: list[str] | None = None
+    out, last = [], 0
+    for m in _WORD.finditer(text):
+        word = m.group(1)
+        low = word.lower()
+        if word in _OPERATORS or low in STOP or len(low) < 4 or reader.doc_frequency("words", low):
+            continue
+        if vocab is None:
+            vocab = _vocabulary(reader)
+        best = _closest(low, vocab, reader)
+        if best:
+            out.append(text[last : m.start()] + best)
+            last = m.end()
+    return "".join(out) + text[last:]
+
+
+def _closest(word: str, vocab: list[str], reader) -> str | None:
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.process import extract
+
+    limit = 1 if len(word) <= 7 else 2
+    found = extract(word, vocab, scorer=OSA.distance, score_cutoff=limit, limit=50)
+    # Misspellings nearly always keep the first letter; requiring it keeps a
+    # real word the corpus lacks ("night") from turning into one it has ("right").
+    found = [f for f in found if f[0][:1] == word[:1]]
+    if not found:
+        return None
+    return min(found, key=lambda f: (f[1], -reader.doc_frequency("words", f[0]), f[0]))[0]
+
+
+def _filter(request: SearchRequest, searcher, taxonomy: Taxonomy) -> Query | None:
+    parts: list[Query] = []
+    if request.section:
+        terms = [t.text for t in STEMMED(request.section)]
+        if terms:
+            parts.append(And([Term("section", t) for t in terms]))
+    if request.therapies:
+        ids = sorted({taxonomy.resolve(name) for name in request.therapies})
+        parts.append(Or([Term("therapies", i) for i in ids]))
+    if request.doc_glob:
+        docs = [d.decode() if isinstance(d, bytes) else d for d in searcher.lexicon("doc")]
+        wanted = [
+            d
+            for d in docs
+            if fnmatch.fnmatchcase(d, request.doc_glob) or fnmatch.fnmatchcase(Path(d).name, request.doc_glob)
+        ]
+        parts.append(Or([Term("doc", d) for d in wanted]) if wanted else NullQuery)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def search(index_dir: Path, request: SearchRequest, taxonomy: Taxonomy | None = None) -> SearchResult:
+    """Run one search over the index at ``index_dir``."""
+    taxonomy = taxonomy or default_taxonomy()
+    ix = open_index(index_dir)
+    with ix.searcher(weighting=BM25F()) as searcher:
+        return run(searcher, ix.schema, request, taxonomy)
+
+
+def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchResult:
+    """Search with an open Whoosh searcher (the benchmark keeps one open)."""
+    typed = " ".join(request.query.split())
+    corrected = correct(typed, searcher.reader())
+    suggestion = corrected if corrected != typed else None
+    expanded = expand_therapies(corrected, taxonomy)
+    strict = _safe_parse(_parser(schema, AndGroup), expanded)
+    loose = _safe_parse(_parser(schema, OrGroup.factory(0.9)), expanded)
+    filt = _filter(request, searcher, taxonomy)
+    explain = str(loose if strict == loose else strict) + (f"  FILTER {filt}" if filt is not None else "")
+    if strict is NullQuery or filt is NullQuery:
+        return SearchResult(typed, 0, suggestion, [], explain)
+
+    wanted = request.limit if not request.per_doc else request.limit * 20 + 50
+    first = searcher.search(strict, filter=filt, limit=wanted, terms=True)
+    ranked = list(first)
+    total = len(first)
+    if strict != loose:
+        second = searcher.search(loose, filter=filt, mask=first, limit=wanted, terms=True)
+        total += len(second)
+        if len(ranked) < wanted:
+            ranked += list(second)[: wanted - len(ranked)]
+    hits: list[Hit] = []
+    per_doc: dict[str, int] = {}
+    for hit in ranked:
+        doc = hit["doc"]
+        if request.per_doc and per_doc.get(doc, 0) >= request.per_doc:
+            continue
+        per_doc[doc] = per_doc.get(doc, 0) + 1
+        hits.append(_hit(hit))
+        if len(hits) >= request.limit:
+            break
+    return SearchResult(typed, total, suggestion, hits, explain)
+
+
+def _hit(hit) -> Hit:
+    results = hit.results
+    results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=80)
+    results.formatter = _Marker()
+    marked = hit.highlights("body", top=2) or ""
+    text = hit.get("body", "")
+    if not marked:
+        marked = text[:240] + ("…" if len(text) > 240 else "")
+    return Hit(
+        doc=hit["doc"],
+        title=hit.get("title", ""),
+        heading=hit.get("heading", ""),
+        heading_path=list(hit.get("heading_path") or []),
+        kind=hit.get("kind", "body"),
+        therapies=[t for t in (hit.get("therapies") or "").split(",") if t],
+        line_start=hit["line_start"],
+        line_end=hit["line_end"],
+        score=round(float(hit.score or 0.0), 4),
+        snippet=_parts(marked),
+        text=text,
+        id=hit.get("id", ""),
+    )
+
+
+def facets(index_dir: Path, taxonomy: Taxonomy | None = None) -> list[dict]:
+    """Every therapy of the taxonomy with how many sections and documents carry its tag."""
+    taxonomy = taxonomy or default_taxonomy()
+    ix = open_index(index_dir)
+    out = []
+    with ix.searcher() as searcher:
+        for t in taxonomy.therapies:
+            docs = (
+                {searcher.stored_fields(n)["doc"] for n in searcher.postings("therapies", t.id).all_ids()}
+                if searcher.doc_frequency("therapies", t.id)
+                else set()
+            )
+            out.append(
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "acronyms": list(t.acronyms),
+                    "aliases": list(t.aliases),
+                    "sections": searcher.doc_frequency("therapies", t.id),
+                    "documents": len(docs),
+                }
+            )
+    return out

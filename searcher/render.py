@@ -1,0 +1,113 @@
+"""Stage 7, render: hits for people (ripgrep's habits) and JSON for programs.
+
+Printers never search.  Text from documents is stripped of control characters
+before it reaches a terminal; JSON escapes them by itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+from searcher.query import Hit, SearchResult
+
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+PATH = "\x1b[35m"
+LINE = "\x1b[32m"
+MATCH = "\x1b[1;31m"
+DIM = "\x1b[2m"
+RESET = "\x1b[0m"
+
+
+def safe(text: str) -> str:
+    """Text with escape sequences and control characters removed, for a terminal."""
+    return _CONTROL.sub("", text)
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{style}{text}{RESET}" if color and text else text
+
+
+def snippet_text(hit: Hit, color: bool = False) -> str:
+    """The snippet on one line, matches painted when ``color``."""
+    parts = [(" ".join(safe(t).split()), m) for t, m in hit.snippet]
+    out = ""
+    for i, (text, matched) in enumerate(parts):
+        raw = hit.snippet[i][0]
+        if out and raw[:1].isspace():
+            out += " "
+        out += _paint(text, MATCH, color) if matched else text
+        if raw[-1:].isspace() and i + 1 < len(parts):
+            out += " "
+    return out
+
+
+def hit_header(hit: Hit, color: bool = False) -> str:
+    """``path:line: parent › heading [therapies]``."""
+    path = " › ".join(safe(h) for h in hit.heading_path) or safe(hit.heading)
+    tags = f" [{', '.join(hit.therapies)}]" if hit.therapies else ""
+    where = f"{_paint(safe(hit.doc), PATH, color)}:{_paint(str(hit.line_start), LINE, color)}"
+    return f"{where}: {path}{_paint(tags, DIM, color)}"
+
+
+def human(result: SearchResult, color: bool = False, width: int = 80, explain: bool = False) -> str:
+    """Hits as ripgrep-like blocks, a footer with the number of matching sections."""
+    lines: list[str] = []
+    if result.suggestion:
+        lines.append(f"showing results for: {safe(result.suggestion)}")
+    if explain:
+        lines.append(f"query: {result.explain}")
+    for hit in result.hits:
+        lines.append(hit_header(hit, color))
+        wrapped = textwrap.wrap(snippet_text(hit), width=max(40, width - 4)) or [""]
+        matched = {" ".join(safe(t).split()) for t, m in hit.snippet if m}
+        pattern = re.compile("|".join(sorted(map(re.escape, matched), key=len, reverse=True))) if matched else None
+        for w in wrapped:
+            if color and pattern:
+                w = pattern.sub(lambda m: _paint(m.group(), MATCH, True), w)
+            lines.append("    " + w)
+        lines.append("")
+    shown = len(result.hits)
+    noun = "section" if result.total == 1 else "sections"
+    lines.append(f"{result.total} matching {noun}" + (f", {shown} shown" if shown < result.total else ""))
+    return "\n".join(lines)
+
+
+def hit_json(hit: Hit) -> dict:
+    """The documented JSON shape of one hit."""
+    snippet = "".join(t for t, _ in hit.snippet)
+    spans, pos = [], 0
+    for text, matched in hit.snippet:
+        if matched:
+            spans.append([pos, pos + len(text)])
+        pos += len(text)
+    return {
+        "id": hit.id,
+        "doc": hit.doc,
+        "title": hit.title,
+        "heading": hit.heading,
+        "heading_path": hit.heading_path,
+        "kind": hit.kind,
+        "therapies": hit.therapies,
+        "line_start": hit.line_start,
+        "line_end": hit.line_end,
+        "score": hit.score,
+        "snippet": snippet,
+        "highlights": spans,
+        "text": hit.text,
+    }
+
+
+def as_json(result: SearchResult) -> str:
+    """One JSON object: query, total, suggestion, explain and hits."""
+    return json.dumps(
+        {
+            "query": result.query,
+            "total": result.total,
+            "suggestion": result.suggestion,
+            "explain": result.explain,
+            "hits": [hit_json(h) for h in result.hits],
+        },
+        ensure_ascii=False,
+    )

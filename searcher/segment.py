@@ -1,0 +1,125 @@
+"""Stage 3, segment: blocks to sections, split at headings.
+
+HTML headings carry their level.  In scraped text a heading is a short line,
+without a closing period, that introduces the text under it; a question line
+is an FAQ heading.  A heading followed at once by another heading is taken as
+the parent of the headings that follow it, until the next such parent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from searcher.models import Block, Section
+
+MAX_HEADING_WORDS = 14
+MAX_HEADING_CHARS = 120
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def is_heading_line(block: Block) -> bool:
+    """A short line that does not end a sentence or a list label."""
+    text = block.text
+    if block.kind == "heading":
+        return True
+    if block.kind != "line" or len(text) > MAX_HEADING_CHARS:
+        return False
+    if len(text.split()) > MAX_HEADING_WORDS or text[-1] in '.,;:!"”':
+        return False
+    return text[0].isupper() or text[0].isdigit()
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug of a heading, for readable stable ids."""
+    return _SLUG.sub("-", text.lower()).strip("-")[:80] or "section"
+
+
+def _levels(blocks: list[Block], heads: list[bool]) -> list[int]:
+    """Heading levels: HTML levels as they are; text headings 1 (parent) or 2."""
+    levels = [0] * len(blocks)
+    parent_open = False
+    for i, block in enumerate(blocks):
+        if not heads[i]:
+            continue
+        if block.level:
+            levels[i] = block.level
+            continue
+        next_is_heading = i + 1 < len(blocks) and heads[i + 1] and not blocks[i + 1].level
+        if next_is_heading:
+            parent_open = True
+            levels[i] = 1
+        else:
+            levels[i] = 2 if parent_open else 1
+    return levels
+
+
+def _title(body: list[Block], heads: list[bool]) -> str:
+    """An HTML h1, else the longest of the heading lines a text document opens with."""
+    h1 = next((b for b in body if b.kind == "heading" and b.level == 1), None)
+    if h1:
+        return h1.text
+    lead = []
+    for block, head in zip(body, heads, strict=False):
+        if not head:
+            break
+        lead.append(block.text)
+    return max(lead, key=len) if lead else body[0].text[:MAX_HEADING_CHARS]
+
+
+def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Section]:
+    """Split a document's blocks into sections with heading paths and source lines."""
+    blocks = [b for b in blocks if b.kind != "title"] if title is None else blocks
+    title_blocks = [b for b in blocks if b.kind == "title"]
+    body = [b for b in blocks if b.kind != "title"]
+    if title is None:
+        title = title_blocks[0].text if title_blocks else ""
+    if not body:
+        return []
+    heads = [is_heading_line(b) and (b.kind == "heading" or i + 1 < len(body)) for i, b in enumerate(body)]
+    if not title:
+        title = _title(body, heads) or doc
+    levels = _levels(body, heads)
+
+    sections: list[Section] = []
+    seen: dict[str, int] = {}
+    stack: list[tuple[int, str]] = []
+    heading, start, content = "", body[0].line, []
+
+    def flush(end: int) -> None:
+        if not content:
+            return
+        path = [h for _, h in stack] or ([heading] if heading else [])
+        name = heading or title
+        slug = slugify("/".join(path) or name)
+        seen[slug] = seen.get(slug, 0) + 1
+        if seen[slug] > 1:
+            slug = f"{slug}-{seen[slug]}"
+        items = sum(b.kind == "item" for b in content)
+        kind = "faq" if heading.endswith("?") else "list" if items * 2 > len(content) else "body"
+        text = "\n".join(("  " * b.depth + "- " + b.text) if b.kind == "item" else b.text for b in content)
+        sections.append(
+            Section(
+                id=f"{doc}#{slug}",
+                doc=doc,
+                title=title,
+                heading=name,
+                heading_path=path or [name],
+                kind=kind,
+                text=text,
+                line_start=start,
+                line_end=max(end, start),
+            )
+        )
+
+    for i, block in enumerate(body):
+        if heads[i]:
+            flush(body[i - 1].line if i else block.line)
+            level = levels[i]
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, block.text))
+            heading, start, content = block.text, block.line, []
+        else:
+            content.append(block)
+    flush(body[-1].line)
+    return sections

@@ -1,0 +1,102 @@
+"""Stage 4, tag: which therapies a section discusses, from a taxonomy kept as data.
+
+Acronyms match case-sensitively as whole words ("MI is" yes, "mid" no);
+spellings match case-insensitively, with space or hyphen between their words
+and an optional plural "s".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from searcher.errors import UnknownTherapy
+
+TAXONOMY_PATH = Path(__file__).with_name("data") / "therapies.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Therapy:
+    """One canonical therapy with the words that name it."""
+
+    id: str
+    name: str
+    acronyms: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every way to name it on the command line, lower-cased."""
+        return (self.id, self.name.lower(), *(a.lower() for a in self.acronyms), *self.aliases)
+
+
+def _alias_pattern(alias: str) -> str:
+    words = re.split(r"[\s-]+", alias.strip())
+    return r"[\s-]+".join(re.escape(w) for w in words)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The therapies and the compiled patterns that find them in text."""
+
+    therapies: tuple[Therapy, ...]
+
+    @classmethod
+    def load(cls, path: Path = TAXONOMY_PATH) -> Taxonomy:
+        """Read a taxonomy JSON file (``{"therapies": [...]}``)."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            tuple(
+                Therapy(
+                    t["id"], t["name"], tuple(t.get("acronyms", ())), tuple(a.lower() for a in t.get("aliases", ()))
+                )
+                for t in data["therapies"]
+            )
+        )
+
+    @property
+    def _patterns(self) -> list[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None]]:
+        cached = self.__dict__.get("_compiled")
+        if cached is None:
+            cached = []
+            for t in self.therapies:
+                spelled = sorted({t.name.lower(), *t.aliases}, key=len, reverse=True)
+                alias_re = re.compile(r"(?<![\w-])(?:" + "|".join(map(_alias_pattern, spelled)) + r")s?(?![\w-])", re.I)
+                acro_re = (
+                    re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, t.acronyms)) + r")s?(?![\w-])")
+                    if t.acronyms
+                    else None
+                )
+                cached.append((t.id, alias_re, acro_re))
+            object.__setattr__(self, "_compiled", cached)
+        return cached
+
+    def tag(self, text: str) -> list[str]:
+        """Ids of the therapies that ``text`` names, in taxonomy order."""
+        found = []
+        for tid, alias_re, acro_re in self._patterns:
+            if (acro_re and acro_re.search(text)) or (alias_re and alias_re.search(text)):
+                found.append(tid)
+        return found
+
+    def resolve(self, name: str) -> str:
+        """Map a canonical name, id, acronym or alias (any case) to the therapy id."""
+        wanted = " ".join(re.split(r"[\s_-]+", name.strip().lower()))
+        for t in self.therapies:
+            if wanted in {" ".join(re.split(r"[\s_-]+", n)) for n in t.names}:
+                return t.id
+        known = ", ".join(t.id for t in self.therapies)
+        raise UnknownTherapy(f"unknown therapy {name!r}; known: {known}")
+
+    def by_id(self, tid: str) -> Therapy:
+        """The therapy with id ``tid``."""
+        return next(t for t in self.therapies if t.id == tid)
+
+
+@lru_cache(maxsize=1)
+def default_taxonomy() -> Taxonomy:
+    """The taxonomy shipped in the package, loaded once."""
+    return Taxonomy.load()
