@@ -169,7 +169,8 @@ _BOILER_LINE = re.compile(
     r"fill out the form below.*|max\. file size:.*|(?:name|email|website|comment)\s*\*?|"
     r"save my name, email.*|post comment|submit|read more|share this (?:post|article).*|"
     r"(?:call|contact us|text us)\b.{0,40}\d{3}\W{0,2}\d{3}\W?\d{4}.*|"
-    r"(?:previous|next) (?:post|article)\b.*|click here to .*|skip to (?:main )?content)$",
+    r"(?:previous|next) (?:post|article)\b.*|click here to .*|skip to (?:main )?content|"
+    r"home|blog|news|menu|search|articles?|posts?)$",
     re.IGNORECASE,
 )
 _BOILER_ZONE = re.compile(
@@ -241,16 +242,18 @@ class _ListDepth:
         self.stack.clear()
 
     def depth(self, indent: int, glyph: str) -> int:
-        while self.stack and indent < self.stack[-1][0]:
-            self.stack.pop()
-        for i, (ind, g) in enumerate(self.stack):
-            if g == glyph and ind <= indent:
-                del self.stack[i + 1 :]
+        stack = self.stack
+        while stack and indent < stack[-1][0]:
+            stack.pop()
+        if not stack or indent > stack[-1][0]:
+            stack.append((indent, glyph))
+            return len(stack) - 1
+        for i, (ind, g) in enumerate(stack):
+            if g == glyph and ind == indent:
+                del stack[i + 1 :]
                 return i
-        if self.stack and indent <= self.stack[-1][0] and glyph == self.stack[-1][1]:
-            return len(self.stack) - 1
-        self.stack.append((indent, glyph))
-        return len(self.stack) - 1
+        stack.append((indent, glyph))
+        return len(stack) - 1
 
 
 def _finish(blocks: list[Block], kind: str, text: str, line: int, depth: int = 0, level: int = 0) -> bool:

@@ -1,0 +1,49 @@
+"""Shared fixtures: the real shipped corpus and a real Whoosh index built from it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searcher.cli import main
+from searcher.index import update_index
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_files() -> list[Path]:
+    """The shipped documents."""
+    return sorted(CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> Path:
+    """An index of a copy of the shipped corpus, built once for the session (read-only use)."""
+    base = tmp_path_factory.mktemp("corpus-index")
+    shutil.copytree(CORPUS, base / "corpus")
+    update_index(base / "index", [base / "corpus"], workers=1)
+    return base / "index"
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A private, writable copy of the shipped corpus."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dest)
+    return dest
+
+
+@pytest.fixture
+def cli():
+    """Invoke the real CLI; returns click's Result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | bytes | None = None, env: dict | None = None):
+        return runner.invoke(main, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
+
+    return invoke
