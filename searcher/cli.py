@@ -199,7 +199,7 @@ def export_cmd(index_dir: Path | None) -> None:
     """Every section as JSON Lines: id, doc, title, heading, heading_path, kind, therapies, lines, text."""
     import json
 
-    from searcher.index import iter_sections
+    from searcher.store import iter_sections
 
     for section in iter_sections(index_dir or default_index()):
         click.echo(json.dumps(section, ensure_ascii=False))
@@ -212,8 +212,8 @@ def sections_cmd(doc: str | None, index_dir: Path | None) -> None:
     """The outline of one document (path or glob) or of all: headings, lines and therapy tags."""
     import fnmatch
 
-    from searcher.index import iter_sections
     from searcher.render import safe
+    from searcher.store import iter_sections
 
     current, shown = None, 0
     for s in iter_sections(index_dir or default_index()):

@@ -21,12 +21,12 @@ from pathlib import Path
 from whoosh import index as windex
 from whoosh.writing import CLEAR, LockError
 
-from searcher.errors import IndexDamaged, IndexLocked, IndexMissing, SearcherError, SkipFile
+from searcher.errors import IndexLocked, SearcherError, SkipFile
 from searcher.ingest import TEXT_SUFFIXES, process_file
 from searcher.models import Section
 from searcher.schema import make_schema
+from searcher.store import MANIFEST, damaged_error, iter_sections, load_manifest, open_index, stored_to_section
 
-MANIFEST = "searcher-files.json"
 LOCK_WAIT_SECONDS = 10.0
 PARALLEL_MIN_FILES = 40
 
@@ -61,37 +61,6 @@ class SourceFile:
     path: Path
     doc: str
     root: str
-
-
-def _damaged(index_dir: Path, err: Exception) -> IndexDamaged:
-    return IndexDamaged(
-        f"index at {index_dir} is damaged ({type(err).__name__}: {err}); rebuild it with: searcher index --rebuild"
-    )
-
-
-def open_index(index_dir: Path) -> windex.Index:
-    """Open an existing index for reading, or raise IndexMissing/IndexDamaged."""
-    if not index_dir.is_dir() or not windex.exists_in(str(index_dir)):
-        raise IndexMissing(f"no index at {index_dir}; build one with: searcher index [PATH]")
-    try:
-        ix = windex.open_dir(str(index_dir))
-        ix.doc_count()
-        return ix
-    except (OSError, EOFError, ValueError, KeyError, windex.IndexError) as err:
-        raise _damaged(index_dir, err) from None
-    except Exception as err:  # a truncated segment surfaces as many types
-        raise _damaged(index_dir, err) from None
-
-
-def load_manifest(index_dir: Path) -> dict:
-    """The roots and per-file state of the last committed run (empty if none)."""
-    try:
-        data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-        if isinstance(data, dict) and isinstance(data.get("files"), dict):
-            return data
-    except (OSError, ValueError):
-        pass
-    return {"roots": [], "files": {}}
 
 
 def _save_manifest(index_dir: Path, manifest: dict) -> None:
@@ -214,7 +183,7 @@ def update_index(
         )
     except Exception as err:
         if not rebuild:
-            raise _damaged(index_dir, err) from None
+            raise damaged_error(index_dir, err) from None
         ix = windex.create_in(str(index_dir), make_schema())
     try:
         writer = ix.writer(timeout=lock_wait, limitmb=128)
@@ -302,27 +271,4 @@ def _root_of(key: str, roots: list[Path]) -> Path | None:
     return None
 
 
-def iter_sections(index_dir: Path) -> Iterator[dict]:
-    """Every stored section, by document and line: the export format."""
-    ix = open_index(index_dir)
-    with ix.searcher() as s:
-        rows = [dict(f) for f in s.all_stored_fields()]
-    rows.sort(key=lambda r: (r["doc"], r["line_start"], r["id"]))
-    for r in rows:
-        yield stored_to_section(r)
-
-
-def stored_to_section(r: dict) -> dict:
-    """A stored Whoosh record in the documented section shape."""
-    return {
-        "id": r["id"],
-        "doc": r["doc"],
-        "title": r.get("title", ""),
-        "heading": r.get("heading", ""),
-        "heading_path": list(r.get("heading_path") or []),
-        "kind": r.get("kind", "body"),
-        "therapies": [t for t in (r.get("therapies") or "").split(",") if t],
-        "line_start": r["line_start"],
-        "line_end": r["line_end"],
-        "text": r.get("body", ""),
-    }
+__all__ = ["IndexReport", "iter_sections", "load_manifest", "open_index", "stored_to_section", "update_index"]

@@ -20,8 +20,8 @@ from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 from whoosh.query import And, NullQuery, Or, Query, Term
 from whoosh.scoring import BM25F
 
-from searcher.index import open_index
 from searcher.schema import FIELD_BOOSTS, SEARCH_FIELDS, STEMMED, STOP
+from searcher.store import open_index
 from searcher.tag import Taxonomy, default_taxonomy
 
 EXPANSION_BOOST = 0.3
