@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import highlight
-from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
-from whoosh.query import And, NullQuery, Or, Query, Term
+from whoosh.qparser import AndGroup, MultifieldParser
+from whoosh.query import And, AndNot, Not, NullQuery, Or, Query, Term
 from whoosh.scoring import BM25F
 
 from searcher.schema import FIELD_BOOSTS, SEARCH_FIELDS, STEMMED, STOP
@@ -138,6 +138,18 @@ def _safe_parse(parser: MultifieldParser, text: str) -> Query:
     return q
 
 
+def loosen(query: Query) -> Query:
+    """The "most of the words" form of an all-words query; NOT clauses stay required."""
+    if not isinstance(query, And):
+        return query
+    positive = [q for q in query.subqueries if not isinstance(q, Not)]
+    negative = [q.query for q in query.subqueries if isinstance(q, Not)]
+    if len(positive) < 2:
+        return query
+    loose: Query = Or(positive, scale=0.9)
+    return AndNot(loose, Or(negative)) if negative else loose
+
+
 def _vocabulary(reader) -> list[str]:
     return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("words")]
 
@@ -215,7 +227,7 @@ def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchR
     suggestion = corrected if corrected != typed else None
     expanded = expand_therapies(corrected, taxonomy)
     strict = _safe_parse(_parser(schema, AndGroup), expanded)
-    loose = _safe_parse(_parser(schema, OrGroup.factory(0.9)), expanded)
+    loose = loosen(strict)
     filt = _filter(request, searcher, taxonomy)
     explain = str(loose if strict == loose else strict) + (f"  FILTER {filt}" if filt is not None else "")
     if strict is NullQuery or filt is NullQuery:

@@ -26,14 +26,18 @@ def test_add_change_delete_touch_only_those(tmp_path, corpus_copy) -> None:
 
     (corpus_copy / "005_new.txt").write_text("Sleep Hygiene\nA regular bedtime helps recovery.\n", encoding="utf-8")
     changed = corpus_copy / "001_2190117fb8c6e72a.txt"
-    changed.write_text(changed.read_text(encoding="utf-8").replace("Family therapy", "Kinship therapy"), encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("Family therapy", "Kinship therapy"), encoding="utf-8"
+    )
     (corpus_copy / "002_6f4ab886f67e0ac6.txt").unlink()
 
     report = update_index(ix, None, workers=1)  # re-scans the roots it was given before
     assert (report.added, report.changed, report.removed, report.unchanged) == (1, 1, 1, 3)
     after = records(ix)
     for doc in ("000_fd7004bbd8f47188.txt", "003_821f7c9719592189.txt", "004_e6f13caa068bccf9.txt"):
-        assert {k: v for k, v in before.items() if v["doc"] == doc} == {k: v for k, v in after.items() if v["doc"] == doc}
+        assert {k: v for k, v in before.items() if v["doc"] == doc} == {
+            k: v for k, v in after.items() if v["doc"] == doc
+        }
     assert not any(v["doc"] == "002_6f4ab886f67e0ac6.txt" for v in after.values())
     assert any(v["heading"] == "Kinship therapy for heroin addiction" for v in after.values())
     assert any(v["heading"] == "Sleep Hygiene" for v in after.values())

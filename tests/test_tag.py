@@ -41,5 +41,5 @@ def test_resolve_names_aliases_and_acronyms(taxonomy, name: str, tid: str) -> No
 
 
 def test_unknown_therapy_lists_the_known_ones(taxonomy) -> None:
-    with pytest.raises(UnknownTherapy, match="known: .*cbt"):
+    with pytest.raises(UnknownTherapy, match=r"known: .*cbt"):
         taxonomy.resolve("astrology")

@@ -68,7 +68,9 @@ def searcher_run(index_dir: Path) -> Callable[[dict], list[tuple[str, str]]]:
     from searcher.query import SearchRequest, search
 
     def run(q: dict) -> list[tuple[str, str]]:
-        request = SearchRequest(q["query"], section=q.get("section"), therapies=[q["therapy"]] if q.get("therapy") else [])
+        request = SearchRequest(
+            q["query"], section=q.get("section"), therapies=[q["therapy"]] if q.get("therapy") else []
+        )
         request.limit = K
         return [(h.doc, h.heading) for h in search(index_dir, request).hits]
 

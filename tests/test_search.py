@@ -1,0 +1,230 @@
+"""Searching from the shell through the real CLI over a real index of the shipped corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from searcher.index import iter_sections
+from searcher.query import SearchRequest, search
+
+
+def hits(cli, index, *args: str) -> dict:
+    result = cli("search", "--json", "--index", index, "-n", "200", *args)
+    assert result.exit_code in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def headings(data: dict) -> list[str]:
+    return [h["heading"] for h in data["hits"]]
+
+
+def test_json_output_has_the_documented_fields(cli, corpus_index) -> None:
+    data = hits(cli, corpus_index, "methadone")
+    assert set(data) >= {"query", "total", "suggestion", "hits", "explain"}
+    assert data["query"] == "methadone" and data["suggestion"] is None and data["total"] >= len(data["hits"]) > 0
+    hit = data["hits"][0]
+    keys = {"doc", "title", "heading", "heading_path", "kind", "therapies", "line_start", "line_end", "score"}
+    assert keys | {"snippet", "text"} <= set(hit)
+    assert "methadone" in hit["text"].lower()
+    start, end = hit["highlights"][0]
+    assert hit["snippet"][start:end].lower() == "methadone"
+
+
+def test_hit_lines_point_at_the_source_file(cli, corpus_index) -> None:
+    corpus = corpus_index.parent / "corpus"
+    for hit in hits(cli, corpus_index, "narrative")["hits"]:
+        lines = (corpus / hit["doc"]).read_text(encoding="utf-8").splitlines()
+        assert hit["heading"] in lines[hit["line_start"] - 1] or hit["line_start"] == 1
+
+
+def test_human_output_names_file_line_and_section(cli, corpus_index) -> None:
+    result = cli("search", "--index", corpus_index, "contingency", "management")
+    assert result.exit_code == 0
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("001_2190117fb8c6e72a.txt:37: Contingency Management (CM) for heroin addiction")
+    assert "[" in first and "contingency-management" in first
+    assert "\x1b[" not in result.stdout  # not a terminal: no colour
+    assert (
+        result.stdout.rstrip().splitlines()[-1].endswith("matching sections, 7 shown")
+        or "matching" in (result.stdout.rstrip().splitlines()[-1])
+    )
+
+
+def test_exit_status_follows_ripgrep(cli, corpus_index) -> None:
+    assert cli("search", "--index", corpus_index, "methadone").exit_code == 0
+    nothing = cli("search", "--index", corpus_index, "zeppelin")
+    assert nothing.exit_code == 1 and "0 matching sections" in nothing.stdout
+    bad = cli("search", "--index", corpus_index, "x", "--therapy", "astrology")
+    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "known:" in bad.stderr
+    assert cli("search", "--index", corpus_index, "x", "--limit", "0").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"peer support group"', "Starting a Peer Support Group"),
+        ("contingency AND rewards", "Contingency Management (CM) for heroin addiction"),
+        ("heading:techniques OR heading:externalizing", None),
+        ("dialect*", "Dialectical Behavioral Therapy (DBT) for heroin addiction"),
+        ("heading:aftercare NOT trauma", "The importance of aftercare in heroin addiction treatment"),
+    ],
+)
+def test_whoosh_query_language(cli, corpus_index, query: str, expected: str | None) -> None:
+    data = hits(cli, corpus_index, query)
+    if expected:
+        assert expected in headings(data)
+    if "NOT trauma" in query:
+        assert all("trauma" not in h["text"].lower() for h in data["hits"])
+
+
+def test_phrase_means_the_words_in_order(cli, corpus_index) -> None:
+    for hit in hits(cli, corpus_index, '"coping skills"')["hits"]:
+        assert "coping skills" in (hit["heading"] + " " + hit["text"]).lower()
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("therapists", "therapist"), ("relapses", "relapse")])
+def test_stemming(cli, corpus_index, typed: str, stored: str) -> None:
+    data = hits(cli, corpus_index, typed)
+    assert any(stored in h["text"].lower() for h in data["hits"])
+
+
+def test_british_and_american_spellings_meet(cli, corpus_index) -> None:
+    assert hits(cli, corpus_index, "counselling")["total"] == hits(cli, corpus_index, "counseling")["total"] > 0
+
+
+@pytest.mark.parametrize("acronym", ["CBT", "MAT", "DBT", "MI", "NA", "CM"])
+def test_acronym_finds_every_section_tagged_with_it(cli, corpus_index, acronym: str) -> None:
+    from searcher.tag import default_taxonomy
+
+    tid = default_taxonomy().resolve(acronym)
+    tagged = {s["id"] for s in iter_sections(corpus_index) if tid in s["therapies"]}
+    found = hits(cli, corpus_index, acronym)
+    assert tagged <= {h["id"] for h in found["hits"]}
+    top = found["hits"][0]
+    assert acronym in top["heading"] + top["text"]  # the typed word outranks the expansion
+
+
+def test_spelled_out_name_finds_the_acronym_only_sections(cli, corpus_index) -> None:
+    ids = {h["id"] for h in hits(cli, corpus_index, "cognitive behavioral therapy")["hits"]}
+    acronym_only = [
+        s["id"]
+        for s in iter_sections(corpus_index)
+        if re.search(r"\bCBT\b", s["text"]) and not re.search(r"cognitive.behavio", s["text"], re.I)
+    ]
+    assert acronym_only and set(acronym_only) <= ids
+
+
+@pytest.mark.parametrize(
+    ("typo", "fixed"),
+    [
+        ("methadon", "methadone"),
+        ("cognitve", "cognitive"),
+        ("relapce", "relapse"),
+        ("narative therapy", "narrative therapy"),
+    ],
+)
+def test_typos_are_corrected_from_the_index_vocabulary(cli, corpus_index, typo: str, fixed: str) -> None:
+    data = hits(cli, corpus_index, typo)
+    assert data["suggestion"] == fixed and data["hits"]
+    human = cli("search", "--index", corpus_index, typo)
+    assert f"showing results for: {fixed}" in human.stdout
+
+
+@pytest.mark.parametrize("word", ["night", "cocaine", "zeppelin"])
+def test_real_words_absent_from_the_corpus_get_no_invented_correction(cli, corpus_index, word: str) -> None:
+    assert hits(cli, corpus_index, word)["suggestion"] is None
+
+
+def test_natural_question_is_not_empty_and_all_words_rank_first(cli, corpus_index) -> None:
+    data = hits(cli, corpus_index, "what can I do when cravings hit at night")
+    assert data["hits"] and "crav" in data["hits"][0]["text"].lower()
+    data = hits(cli, corpus_index, "family", "support", "zeppelin")
+    assert data["hits"]  # one missing word does not empty the result
+    strict = hits(cli, corpus_index, "family AND support AND recovery")
+    loose = hits(cli, corpus_index, "family support recovery")
+    n = len(strict["hits"])
+    assert n and [h["id"] for h in loose["hits"][:n]] == [h["id"] for h in strict["hits"]]
+
+
+def test_section_filter_keeps_the_heading_path(cli, corpus_index) -> None:
+    data = hits(cli, corpus_index, "support", "--section", "professional treatment")
+    assert data["hits"]
+    for h in data["hits"]:
+        assert (
+            "professional" in " ".join(h["heading_path"]).lower() and "treatment" in " ".join(h["heading_path"]).lower()
+        )
+    sub = hits(cli, corpus_index, "strategies", "--section", "conclusion")
+    assert "Recap of Key Strategies" in headings(sub)
+
+
+def test_therapy_filter_accepts_any_name_and_repeats(cli, corpus_index) -> None:
+    for name in ("cbt", "CBT", "cognitive behavioral therapy"):
+        data = hits(cli, corpus_index, "relapse", "--therapy", name)
+        assert data["hits"] and all("cbt" in h["therapies"] for h in data["hits"])
+    both = hits(cli, corpus_index, "heroin", "--therapy", "dbt", "--therapy", "motivational interviewing")
+    assert {"dbt", "motivational-interviewing"} <= {t for h in both["hits"] for t in h["therapies"]}
+    assert all({"dbt", "motivational-interviewing"} & set(h["therapies"]) for h in both["hits"])
+
+
+def test_filters_apply_before_ranking_not_to_a_truncated_top_n(corpus_index) -> None:
+    everything = search(corpus_index, SearchRequest("heroin", limit=1000))
+    last = everything.hits[-1]
+    filtered = search(corpus_index, SearchRequest("heroin", doc_glob=last.doc, section=last.heading, limit=1))
+    assert filtered.hits and filtered.hits[0].doc == last.doc
+
+
+def test_doc_glob_and_per_doc(cli, corpus_index) -> None:
+    data = hits(cli, corpus_index, "heroin", "--doc", "00[12]_*")
+    assert data["hits"] and {h["doc"][:3] for h in data["hits"]} <= {"001", "002"}
+    capped = hits(cli, corpus_index, "heroin", "--per-doc", "2")
+    per_doc: dict[str, int] = {}
+    for h in capped["hits"]:
+        per_doc[h["doc"]] = per_doc.get(h["doc"], 0) + 1
+    assert per_doc and max(per_doc.values()) == 2 and len(per_doc) == 5
+
+
+def test_explain_shows_the_query_that_ran(cli, corpus_index) -> None:
+    result = cli("search", "--index", corpus_index, "--explain", "CBT", "--therapy", "dbt")
+    assert "therapies:cbt" in result.stdout and "FILTER" in result.stdout
+
+
+def test_therapies_facets(cli, corpus_index) -> None:
+    rows = json.loads(cli("therapies", "--index", corpus_index, "--json").stdout)
+    cbt = next(r for r in rows if r["id"] == "cbt")
+    tagged = [s for s in iter_sections(corpus_index) if "cbt" in s["therapies"]]
+    assert cbt["sections"] == len(tagged) > 0 and cbt["documents"] == len({s["doc"] for s in tagged})
+    assert "CBT" in cbt["acronyms"]
+
+
+def test_first_search_builds_the_index_from_corpus(cli, tmp_path, monkeypatch) -> None:
+    from tests.conftest import CORPUS
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SEARCHER_INDEX", raising=False)
+    result = cli("search", "methadone")
+    assert result.exit_code == 0 and "building it from corpus/" in result.stderr
+    assert (tmp_path / "index").is_dir()
+
+
+def test_no_index_and_no_corpus_says_how_to_build(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("search", "--index", tmp_path / "none", "methadone")
+    assert result.exit_code == 2 and "searcher index" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_search_does_not_import_the_ingest_stack(corpus_index) -> None:
+    code = (
+        "import sys\nfrom searcher.cli import main\n"
+        f"sys.argv = ['searcher', 'search', '--json', '--index', {str(corpus_index)!r}, 'methadone']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('bs4', 'lxml', 'html5lib', 'searcher.clean') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
