@@ -90,23 +90,64 @@ def _parts(marked: str) -> list[tuple[str, bool]]:
     return parts
 
 
+def _names(taxonomy: Taxonomy) -> tuple[dict[tuple[str, ...], str], dict[str, str], int]:
+    """Therapy names as word tuples (any case) and short acronyms (capitals only)."""
+    cached = _NAME_CACHE.get(id(taxonomy))
+    if cached is None:
+        spelled: dict[tuple[str, ...], str] = {}
+        exact: dict[str, str] = {}
+        for t in taxonomy.therapies:
+            for alias in (t.name.lower(), *t.aliases, *(a.lower() for a in t.acronyms if len(a) > 2)):
+                spelled.setdefault(tuple(_QWORD.findall(alias)), t.id)
+            for acronym in t.acronyms:
+                if len(acronym) <= 2:
+                    exact.setdefault(acronym, t.id)
+        cached = _NAME_CACHE[id(taxonomy)] = (spelled, exact, max(map(len, spelled), default=1))
+    return cached
+
+
+_NAME_CACHE: dict[int, tuple[dict[tuple[str, ...], str], dict[str, str], int]] = {}
+_QWORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
 def expand_therapies(text: str, taxonomy: Taxonomy) -> str:
     """Widen each therapy named in the query to the sections tagged with it.
 
     "CBT" becomes ``(CBT OR therapies:cbt^0.3)``: the typed word keeps its
-    weight, the tag adds the sections that spell the therapy out.
+    weight, the tag adds the sections that spell the therapy out.  Words in
+    quotes, after a ``field:`` or before a wildcard are left as typed.
     """
+    spelled, exact, longest = _names(taxonomy)
+    outside = _outside_quotes(text)
+    words = [
+        m
+        for m in _QWORD.finditer(text)
+        if outside(m.start())
+        and text[m.start() - 1 : m.start()] not in (":", "*", "?")
+        and text[m.end() : m.end() + 1] not in (":", "*", "?", "~")
+    ]
     spans: list[tuple[int, int, str]] = []
-    outside_quotes = _outside_quotes(text)
-    for t in taxonomy.therapies:
-        names = [(re.escape(a), 0) for a in t.acronyms if len(a) <= 2]
-        names += [(re.escape(a), re.I) for a in t.acronyms if len(a) > 2]
-        names += [(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", a))), re.I) for a in {t.name.lower(), *t.aliases}]
-        for pattern, flags in names:
-            for m in re.finditer(rf"(?<![\w:*-]){pattern}s?(?![\w*:-])", text, flags):
-                if outside_quotes(m.start()) and not any(s < m.end() and m.start() < e for s, e, _ in spans):
-                    spans.append((m.start(), m.end(), t.id))
-    for start, end, tid in sorted(spans, reverse=True):
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            run = words[i : i + n]
+            if any(text[a.end() : b.start()].strip(" -") for a, b in zip(run, run[1:])):
+                continue
+            key = tuple(w.group().lower() for w in run)
+            tid = (
+                spelled.get(key) or spelled.get((*key[:-1], key[-1][:-1]))
+                if key[-1].endswith("s")
+                else spelled.get(key)
+            )
+            if n == 1 and not tid:
+                tid = exact.get(run[0].group()) or exact.get(run[0].group().removesuffix("s"))
+            if tid:
+                spans.append((run[0].start(), run[-1].end(), tid))
+                i += n
+                break
+        else:
+            i += 1
+    for start, end, tid in reversed(spans):
         text = f"{text[:start]}({text[start:end]} OR therapies:{tid}^{EXPANSION_BOOST}){text[end:]}"
     return text
 
