@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from whoosh import highlight
@@ -131,7 +132,7 @@ def expand_therapies(text: str, taxonomy: Taxonomy) -> str:
     while i < len(words):
         for n in range(min(longest, len(words) - i), 0, -1):
             run = words[i : i + n]
-            if any(text[a.end() : b.start()].strip(" -") for a, b in zip(run, run[1:])):
+            if any(text[a.end() : b.start()].strip(" -") for a, b in pairwise(run)):
                 continue
             key = tuple(w.group().lower() for w in run)
             tid = (
