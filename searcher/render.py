@@ -43,12 +43,28 @@ def snippet_text(hit: Hit, color: bool = False) -> str:
     return out
 
 
-def hit_header(hit: Hit, color: bool = False) -> str:
-    """``path:line: parent › heading [therapies]``."""
-    path = " › ".join(safe(h) for h in hit.heading_path) or safe(hit.heading)
-    tags = f" [{', '.join(hit.therapies)}]" if hit.therapies else ""
-    where = f"{_paint(safe(hit.doc), PATH, color)}:{_paint(str(hit.line_start), LINE, color)}"
-    return f"{where}: {path}{_paint(tags, DIM, color)}"
+def hit_header(hit: Hit, color: bool = False, width: int = 80) -> str:
+    """``path:line: parent › heading [therapies]``, shortened to fit ``width``."""
+    where = f"{safe(hit.doc)}:{hit.line_start}: "
+    path = [safe(h) for h in hit.heading_path] or [safe(hit.heading)]
+    tags = list(hit.therapies)
+
+    def tag_text() -> str:
+        return f" [{', '.join(tags)}]" if tags else ""
+
+    def length() -> int:
+        return len(where) + len(" › ".join(path)) + len(tag_text())
+
+    if length() > width and len(tags) > 2:
+        more = len(tags) - 2
+        tags = [*tags[:2], f"+{more}"]
+    if length() > width and len(path) > 1:
+        path = ["…", path[-1]]
+    room = width - len(where) - len(tag_text()) - len(" › ".join(path[:-1])) - (3 if len(path) > 1 else 0)
+    if len(path[-1]) > room > 10:
+        path[-1] = path[-1][: room - 1].rstrip() + "…"
+    head = f"{_paint(safe(hit.doc), PATH, color)}:{_paint(str(hit.line_start), LINE, color)}: "
+    return f"{head}{' › '.join(path)}{_paint(tag_text(), DIM, color)}"
 
 
 def human(result: SearchResult, color: bool = False, width: int = 80, explain: bool = False) -> str:
@@ -59,7 +75,7 @@ def human(result: SearchResult, color: bool = False, width: int = 80, explain: b
     if explain:
         lines.append(f"query: {result.explain}")
     for hit in result.hits:
-        lines.append(hit_header(hit, color))
+        lines.append(hit_header(hit, color, width))
         wrapped = textwrap.wrap(snippet_text(hit), width=max(40, width - 4)) or [""]
         matched = {" ".join(safe(t).split()) for t, m in hit.snippet if m}
         pattern = re.compile("|".join(sorted(map(re.escape, matched), key=len, reverse=True))) if matched else None

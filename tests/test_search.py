@@ -228,3 +228,9 @@ def test_search_does_not_import_the_ingest_stack(corpus_index) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("query", ["methadone relapse", "narrative therapy", "recovery"])
+def test_human_output_fits_80_columns(cli, corpus_index, query: str) -> None:
+    out = cli("search", "--index", corpus_index, "-n", "30", query).stdout
+    assert max(len(line) for line in out.splitlines()) <= 80
