@@ -44,27 +44,29 @@ def snippet_text(hit: Hit, color: bool = False) -> str:
 
 
 def hit_header(hit: Hit, color: bool = False, width: int = 80) -> str:
-    """``path:line: parent › heading [therapies]``, shortened to fit ``width``."""
+    """``path:line: parent › heading [therapies]``, kept within ``width``.
+
+    When it does not fit, the therapies move to a line of their own, then the
+    parent headings give way, then the end of the heading.
+    """
     where = f"{safe(hit.doc)}:{hit.line_start}: "
     path = [safe(h) for h in hit.heading_path] or [safe(hit.heading)]
-    tags = list(hit.therapies)
-
-    def tag_text() -> str:
-        return f" [{', '.join(tags)}]" if tags else ""
-
-    def length() -> int:
-        return len(where) + len(" › ".join(path)) + len(tag_text())
-
-    if length() > width and len(tags) > 2:
-        more = len(tags) - 2
-        tags = [*tags[:2], f"+{more}"]
-    if length() > width and len(path) > 1:
+    tags = f" [{', '.join(hit.therapies)}]" if hit.therapies else ""
+    own_line = len(where) + len(" › ".join(path)) + len(tags) > width
+    room = width - len(where) - (0 if own_line else len(tags))
+    if len(" › ".join(path)) > room and len(path) > 1:
         path = ["…", path[-1]]
-    room = width - len(where) - len(tag_text()) - len(" › ".join(path[:-1])) - (3 if len(path) > 1 else 0)
-    if len(path[-1]) > room > 10:
-        path[-1] = path[-1][: room - 1].rstrip() + "…"
-    head = f"{_paint(safe(hit.doc), PATH, color)}:{_paint(str(hit.line_start), LINE, color)}: "
-    return f"{head}{' › '.join(path)}{_paint(tag_text(), DIM, color)}"
+        if len(" › ".join(path)) > room:
+            path = path[-1:]
+    if len(" › ".join(path)) > room:
+        keep = max(room - len(" › ".join(path[:-1])) - (3 if len(path) > 1 else 0), 12)
+        path[-1] = path[-1][: keep - 1].rstrip() + "…"
+    head = f"{_paint(safe(hit.doc), PATH, color)}:{_paint(str(hit.line_start), LINE, color)}: {' › '.join(path)}"
+    if not tags:
+        return head
+    if own_line:
+        return head + "\n    " + _paint(textwrap.shorten(tags.strip(), width - 4, placeholder=" …]"), DIM, color)
+    return head + _paint(tags, DIM, color)
 
 
 def human(result: SearchResult, color: bool = False, width: int = 80, explain: bool = False) -> str:
