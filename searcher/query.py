@@ -299,7 +299,7 @@ def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchR
 
 def _hit(hit) -> Hit:
     results = hit.results
-    results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=80)
+    results.fragmenter = highlight.ContextFragmenter(maxchars=180, surround=60)
     results.formatter = _Marker()
     marked = hit.highlights("body", top=2) or ""
     text = hit.get("body", "")
