@@ -146,3 +146,12 @@ def test_html_page_drops_chrome_and_keeps_structure() -> None:
         ("Therapies", 2),
         ("Group work", 3),
     ]
+
+
+def test_clean_command_prints_what_gets_indexed(cli, corpus_files) -> None:
+    result = cli("clean", corpus_files[4])
+    assert result.exit_code == 0
+    assert "# The Role of Professional Treatment" in result.stdout
+    assert "li >" not in result.stdout and "Leave a Reply" not in result.stdout
+    piped = cli("clean", "-", input="< li >< strong > Techniques Used:\n• Reframing\n")
+    assert piped.exit_code == 0 and piped.stdout == "- Techniques Used:\n  - Reframing\n"
