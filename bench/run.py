@@ -145,6 +145,8 @@ def searcher_cmd() -> list[str]:
 def child_env() -> dict:
     env = dict(os.environ)
     env.pop("SEARCHER_INDEX", None)
+    # An installed package has its byte code compiled; let the first run write it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["NO_COLOR"] = "1"
     return env
 
@@ -278,6 +280,9 @@ def machine() -> dict:
             versions[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             versions[pkg] = None
+    import searcher
+
+    module = Path(searcher.__file__).resolve().parent
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
     dirty = subprocess.run(
         ["git", "-C", str(REPO), "status", "--porcelain", "searcher"], capture_output=True, text=True
@@ -292,7 +297,8 @@ def machine() -> dict:
         "platform": platform.platform(),
         "packages": versions,
         "git_commit": commit.strip(),
-        "searcher_dirty": bool(dirty.stdout.strip()),
+        "searcher_module": str(module),
+        "searcher_dirty": bool(dirty.stdout.strip()) if module.parent == REPO else None,
     }
 
 
@@ -762,7 +768,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"searcher benchmark, {meta['date']}: {meta['nproc']} CPUs ({meta['cpu']}), {meta['ram_gb']} GB RAM, "
-        f"Python {meta['python']}, whoosh3 {meta['packages']['whoosh3']}, bs4 {meta['packages']['beautifulsoup4']}"
+        f"Python {meta['python']}, whoosh3 {meta['packages']['whoosh3']}, bs4 {meta['packages']['beautifulsoup4']}; "
+        f"repo {meta['git_commit'][:10]}, searcher from {meta['searcher_module']}"
     )
     print(
         "ratio = searcher ÷ baseline (lower is better, except MB/s and records/s); baseline = bench/baseline.py, "
