@@ -26,7 +26,9 @@ def _fail(message: str) -> None:
 
 
 def _warn(message: str) -> None:
-    click.echo(f"searcher: warning: {message}", err=True)
+    from searcher.errors import printable
+
+    click.echo(f"searcher: warning: {printable(message)}", err=True)
 
 
 index_option = click.option(
@@ -73,7 +75,9 @@ class _Failure(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file=None) -> None:
-        click.echo(f"searcher: {self.message}", err=True)
+        from searcher.errors import printable
+
+        click.echo(f"searcher: {printable(self.message)}", err=True)
 
 
 class _Group(click.Group):

@@ -1,5 +1,7 @@
 """The library's own exceptions; only the CLI turns them into exit codes."""
 
+import re
+
 
 class SearcherError(Exception):
     """An error a user can cause and fix: printed as one line, exit status 2."""
@@ -23,3 +25,20 @@ class IndexLocked(SearcherError):
 
 class UnknownTherapy(SearcherError):
     """A --therapy name that is not in the taxonomy."""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` fit for one line of a terminal.
+
+    Bytes of a file name that were not UTF-8 become U+FFFD; control
+    characters (newlines and escape sequences included) are spelled out as
+    ``\\n``, ``\\x1b`` and the like.
+    """
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", "replace")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), data.decode("utf-8", "replace"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +22,7 @@ from pathlib import Path
 from whoosh import index as windex
 from whoosh.writing import CLEAR, LockError
 
-from searcher.errors import IndexLocked, SearcherError, SkipFile
+from searcher.errors import IndexLocked, SearcherError, SkipFile, printable
 from searcher.ingest import TEXT_SUFFIXES, process_file
 from searcher.models import Section
 from searcher.schema import make_schema
@@ -84,7 +85,7 @@ def scan(roots: Iterable[Path], warn: Callable[[str], None] = lambda m: None) ->
         for path, base in files:
             key = str(path)
             if key not in found:
-                found[key] = SourceFile(key, path, path.relative_to(base).as_posix(), str(base))
+                found[key] = SourceFile(key, path, printable(path.relative_to(base).as_posix()), str(base))
     return sorted(found.values(), key=lambda f: f.key)
 
 
@@ -108,11 +109,16 @@ def _walk(root: Path, warn: Callable[[str], None]) -> Iterator[Path]:
             yield path
 
 
+def _term(key: str) -> str:
+    """A file's path as the index stores it: bytes that are not UTF-8 spelled ``\\xNN``."""
+    return key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _records(sections: list[Section], key: str) -> Iterator[dict]:
     for s in sections:
         yield {
             "id": s.id,
-            "file": key,
+            "file": _term(key),
             "doc": s.doc,
             "title": s.title,
             "heading": s.heading,
@@ -127,23 +133,47 @@ def _records(sections: list[Section], key: str) -> Iterator[dict]:
         }
 
 
-def _process(item: tuple[str, str, str]) -> tuple[str, str | None, list[Section] | str]:
-    """Worker: (key, hash or None, sections or the skip reason)."""
+Result = tuple[str, str | None, tuple[int, int], list[Section] | str]
+
+
+def _process(item: tuple[str, str, str]) -> Result:
+    """Worker: (key, hash or None, (size, mtime), sections or the skip reason).
+
+    A file the parsers choke on is skipped like an unreadable one: one file
+    never stops the run.
+    """
     key, path, doc = item
     try:
-        digest, sections = process_file(Path(path), doc)
-        return key, digest, sections
+        digest, st, sections = process_file(Path(path), doc)
+        return key, digest, (st.st_size, st.st_mtime_ns), sections
     except SkipFile as err:
-        return key, None, str(err)
+        return key, None, (0, 0), str(err)
+    except Exception as err:
+        reason = " ".join(str(err).split())[:200]
+        return key, None, (0, 0), f"{doc}: cannot be parsed ({type(err).__name__}{': ' if reason else ''}{reason})"
 
 
-def _results(todo: list[SourceFile], workers: int) -> Iterator[tuple[str, str | None, list[Section] | str]]:
+def _results(todo: list[SourceFile], workers: int) -> Iterator[Result]:
     items = [(f.key, str(f.path), f.doc) for f in todo]
     if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
         yield from map(_process, items)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(_process, items, chunksize=4)
+
+
+def _pause(point: str) -> None:
+    """Test hook: stop the run at ``point`` when ``SEARCHER_TEST_PAUSE`` names it.
+
+    The run prints ``searcher-test-pause: <point>`` on stderr, then waits for a
+    line on stdin, so a test can kill it there or change files and let it go
+    on.  Points: ``scan`` (files found, none read), ``parse`` (first file
+    parsed), ``before-commit``, ``in-commit`` (new segment written, table of
+    contents not yet), ``after-commit`` (manifest not yet saved).
+    """
+    if os.environ.get("SEARCHER_TEST_PAUSE") == point:
+        print(f"searcher-test-pause: {point}", file=sys.stderr, flush=True)
+        sys.stdin.readline()
 
 
 def default_workers() -> int:
@@ -192,6 +222,7 @@ def update_index(
 
     try:
         files = scan(roots, warn)
+        _pause("scan")
         old_files: dict[str, dict] = old["files"]
         new_files: dict[str, dict] = {}
         todo: list[SourceFile] = []
@@ -215,32 +246,33 @@ def update_index(
         for key in old_files:
             if key not in under_roots and key not in new_files:
                 if (_root_of(key, roots) is not None and not Path(key).exists()) or _root_of(key, roots) is not None:
-                    writer.delete_by_term("file", key)
+                    writer.delete_by_term("file", _term(key))
                     report.removed += 1
                 else:
                     new_files[key] = old_files[key]
 
         done = 0
-        for key, digest, result in _results(todo, workers if workers is not None else default_workers()):
+        for key, digest, (size, mtime), result in _results(todo, workers if workers is not None else default_workers()):
             f = by_key[key]
             entry = old_files.get(key)
             done += 1
             if progress:
                 progress(done, len(todo))
+            if done == 1:
+                _pause("parse")
             if digest is None:
                 warn(f"skipped {result}")
                 report.skipped += 1
                 if entry:
                     new_files[key] = entry
                 continue
-            st = f.path.stat()
-            state = {"doc": f.doc, "root": f.root, "hash": digest, "size": st.st_size, "mtime": st.st_mtime_ns}
+            state = {"doc": f.doc, "root": f.root, "hash": digest, "size": size, "mtime": mtime}
             if entry and entry.get("hash") == digest and not rebuild:
                 new_files[key] = state | {"sections": entry.get("sections", 0)}
                 report.unchanged += 1
                 continue
             if entry:
-                writer.delete_by_term("file", key)
+                writer.delete_by_term("file", _term(key))
                 report.changed += 1
             else:
                 report.added += 1
@@ -249,10 +281,15 @@ def update_index(
                 writer.add_document(**record)
             report.sections += len(result)
             new_files[key] = state | {"sections": len(result)}
+        _pause("before-commit")
+        if os.environ.get("SEARCHER_TEST_PAUSE") == "in-commit":
+            commit_toc = writer._commit_toc
+            writer._commit_toc = lambda segments: (_pause("in-commit"), commit_toc(segments))
         writer.commit(mergetype=CLEAR) if rebuild else writer.commit()
     except BaseException:
         writer.cancel()
         raise
+    _pause("after-commit")
     _save_manifest(
         index_dir,
         {

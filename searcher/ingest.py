@@ -7,12 +7,13 @@ worker processes and its output is the same wherever it runs.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from searcher.clean import clean
 from searcher.errors import SkipFile
 from searcher.models import Section
-from searcher.read import decode
+from searcher.read import decode, read_bytes, strip_controls
 from searcher.segment import segment
 from searcher.tag import default_taxonomy
 
@@ -20,10 +21,16 @@ TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
 
 
 def sections_of_text(text: str, doc: str) -> list[Section]:
-    """Clean, segment and tag a document's text."""
+    """Clean, segment and tag a document's text.
+
+    Cleaning decodes HTML entities, which can spell control characters
+    (``&#27;``); those are dropped here, after it.
+    """
     sections = segment(clean(text, doc), doc)
     taxonomy = default_taxonomy()
     for s in sections:
+        s.title, s.heading, s.text = strip_controls(s.title), strip_controls(s.heading), strip_controls(s.text)
+        s.heading_path = [strip_controls(h) for h in s.heading_path]
         s.therapies = taxonomy.tag(s.heading + "\n" + s.text)
     return sections
 
@@ -44,10 +51,11 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def process_file(path: Path, doc: str) -> tuple[str, list[Section]]:
-    """(content hash, sections) of one file; raises SkipFile with a one-line reason."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise SkipFile(f"{doc}: cannot read ({err.strerror or err})") from None
-    return digest(data), process_bytes(data, doc)
+def process_file(path: Path, doc: str) -> tuple[str, os.stat_result, list[Section]]:
+    """(content hash, stat, sections) of one file; raises SkipFile with a one-line reason.
+
+    The stat comes from the open file the bytes were read from, so it
+    describes exactly the content that was indexed.
+    """
+    data, st = read_bytes(path, doc)
+    return digest(data), st, process_bytes(data, doc)

@@ -1,15 +1,18 @@
 """Stage 1, read: file bytes to text, whatever the common encoding.
 
-Binary and unreadable files raise :class:`SkipFile` with a one-line reason so
-the caller can warn and go on.
+Binary, special and unreadable files raise :class:`SkipFile` with a one-line
+reason so the caller can warn and go on.  The text that comes out holds no
+terminal escape sequences or control characters: they mean nothing in an
+article and must never reach a terminal from the index.
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import stat
 from pathlib import Path
-
-from bs4 import UnicodeDammit
 
 from searcher.errors import SkipFile
 
@@ -22,14 +25,55 @@ _BOMS = (
 )
 _MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x7fELF", b"\x1f\x8b")
 _CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))
+# Escape sequences (CSI, OSC with its text, other ESC pairs) and the control
+# characters that are not white space or line breaks to str.splitlines().
+_TERMINAL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?|\x9b[0-?]*[ -/]*[@-~]?"
+    r"|[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]"
+)
+_FALLBACK = "searcher-cp1252"
+
+
+def _cp1252_bytes(err: UnicodeError) -> tuple[str, int]:
+    """Decode error handler: bytes that are not UTF-8 are read as windows-1252."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    bad = err.object[err.start : err.end]
+    return bad.decode("windows-1252", errors="replace"), err.end
+
+
+codecs.register_error(_FALLBACK, _cp1252_bytes)
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without terminal escape sequences and control characters."""
+    return _TERMINAL.sub("", text)
+
+
+def _declared(data: bytes) -> str | None:
+    """The encoding an HTML or XML document declares, if it is one that can be read."""
+    from bs4.dammit import EncodingDetector
+
+    name = EncodingDetector.find_declared_encoding(data[:4096], is_html=True)
+    try:
+        if name and "<".encode(name) == b"<":
+            return codecs.lookup(name).name
+    except LookupError:
+        pass
+    return None
 
 
 def decode(data: bytes, name: str = "<bytes>") -> str:
-    """Decode ``data``: a BOM wins, then UTF-8, then UnicodeDammit's guess."""
+    """Decode ``data``: a BOM wins, then UTF-8, then a declared encoding.
+
+    Bytes that are not UTF-8 are read as windows-1252 (a superset of
+    Latin-1), one broken sequence at a time, so a mostly UTF-8 file keeps
+    its UTF-8 text and a legacy file keeps every accented letter.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                return strip_controls(data.decode(encoding))
             except UnicodeDecodeError as err:
                 raise SkipFile(f"{name}: not valid {encoding} ({err.reason})") from None
     head = data[:8192]
@@ -38,22 +82,49 @@ def decode(data: bytes, name: str = "<bytes>") -> str:
     if head and sum(head.count(c) for c in _CONTROL) > len(head) // 20:
         raise SkipFile(f"{name}: binary file")
     try:
-        return data.decode("utf-8")
+        return strip_controls(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    dammit = UnicodeDammit(data, ["utf-8", "windows-1252"], is_html=False)
-    if dammit.unicode_markup is None:
-        raise SkipFile(f"{name}: unknown text encoding")
-    return dammit.unicode_markup
+    declared = _declared(data)
+    if declared and declared not in ("utf-8", "ascii"):
+        try:
+            return strip_controls(data.decode(declared))
+        except UnicodeDecodeError:
+            pass
+    return strip_controls(data.decode("utf-8", errors=_FALLBACK))
+
+
+def read_bytes(path: Path, name: str | None = None) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file and its stat, taken from the same open file.
+
+    A folder, pipe, socket or device raises :class:`SkipFile` at once (a pipe
+    is opened without waiting for a writer), as does a file that vanished or
+    cannot be read.
+    """
+    name = name or str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        raise SkipFile(f"{name}: cannot read ({err.strerror or err})") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SkipFile(f"{name}: not a regular file")
+        os.set_blocking(fd, True)
+        chunks = []
+        while chunk := os.read(fd, max(st.st_size + 1, 1 << 16)):
+            chunks.append(chunk)
+        return b"".join(chunks), st
+    except OSError as err:
+        raise SkipFile(f"{name}: cannot read ({err.strerror or err})") from None
+    finally:
+        os.close(fd)
 
 
 def read_text(path: Path, name: str | None = None) -> str:
     """Read ``path`` as text; raise :class:`SkipFile` if it is not indexable text."""
     name = name or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise SkipFile(f"{name}: cannot read ({err.strerror or err})") from None
+    data, _ = read_bytes(path, name)
     text = decode(data, name)
     if not text.strip():
         raise SkipFile(f"{name}: empty file")
