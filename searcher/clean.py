@@ -10,11 +10,17 @@ no markup is left and no real word is lost.  Site boilerplate goes here too.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 from searcher.models import Block
+
+# XHTML pages parse fine as HTML, and a line of text may look like a URL:
+# neither deserves a warning on the user's terminal.
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 # Tag names that mark structure; any of them may appear as a scraper fragment.
 TAG_NAMES = [
@@ -95,6 +101,7 @@ _TAG_TAIL = re.compile(
     rf"(?<![\w<])/?(?:{_TAIL_NAMES})\s*>(?:\s*/?(?:{_TAIL_NAMES})\b(?:\s*>)?)*",
     re.IGNORECASE,
 )
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _EDGE_JUNK = re.compile(r"^[\s<>]+|[\s<>]+$")
 _ESCAPED_QUOTE = re.compile(r"\\+(?=['\"\u2018\u2019\u201c\u201d])")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[,.;:!?](?:\s|$))")
@@ -160,6 +167,7 @@ _DROP_TAGS = (
     "button",
     "select",
 )
+_DROP_SET = frozenset(_DROP_TAGS)
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 
 # Site boilerplate.  A line matching _BOILER_LINE is dropped; a line matching
@@ -184,7 +192,24 @@ _CALL_TO_ACTION = re.compile(
     re.IGNORECASE,
 )
 # A heading glued to the end of a sentence: "...these boundariesThe Role of Professional Treatment".
-_GLUED = re.compile(r"^(?P<head>.*?[a-z0-9)][.!?]?)(?P<tail>[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??)$")
+_GLUED_END = re.compile(r"[a-z0-9)][.!?]?[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??$")
+_GLUED = re.compile(r"(?P<head>.*?[a-z0-9)][.!?]?)(?P<tail>[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??)$")
+
+
+def cut_unclosed_comment(text: str) -> str:
+    """Drop an HTML comment that is never closed, with all it hides (as browsers do)."""
+    start = text.find("<!--")
+    while start != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            return text[:start]
+        start = text.find("<!--", end + 3)
+    return text
+
+
+def _blank_comments(text: str) -> str:
+    """Remove closed comments but keep their newlines, so line numbers hold."""
+    return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text) if "<!--" in text else text
 
 
 def fix_fragments(line: str) -> str:
@@ -219,10 +244,12 @@ def strip_calls_to_action(text: str) -> str:
 
 def split_glued_heading(text: str) -> tuple[str, str] | None:
     """Split "sentence endThe Heading" into (sentence, heading), or None."""
-    m = _GLUED.match(text)
+    cut = max(0, len(text) - 160)
+    cut = text.rfind(" ", 0, cut) + 1 if cut else 0
+    m = _GLUED.match(text, cut) if _GLUED_END.search(text, cut) else None
     if not m:
         return None
-    head, tail = m["head"], m["tail"]
+    head, tail = text[: m.start("tail")], m["tail"]
     if len(head.split()) < 5 or head.endswith(" ") or "." in tail.rstrip("?"):
         return None
     words = [w for w in tail.split() if len(w) > 3]
@@ -281,7 +308,8 @@ def clean_text(text: str) -> list[Block]:
     """Clean a scraped plain-text article into blocks, one per source line."""
     blocks: list[Block] = []
     lists = _ListDepth()
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(_blank_comments(text).splitlines(), 1):
+        raw = cut_unclosed_comment(raw)
         expanded = raw.replace("\t", "    ")
         indent = len(expanded) - len(expanded.lstrip(" \u00a0"))
         stripped = raw.strip(" \t\u00a0\ufeff")
@@ -307,45 +335,58 @@ def clean_text(text: str) -> list[Block]:
 
 
 def _blocks_of(soup: BeautifulSoup) -> Iterator[tuple[str, str, int, int, int]]:
-    """Yield (kind, text, line, depth, level) for each block of an HTML tree."""
+    """Yield (kind, text, line, depth, level) for each block of an HTML tree.
+
+    One pass over the tree with an explicit stack (no recursion limit for
+    deeply nested pages); the dropped tags' subtrees are never entered.
+    """
+    # A context: (block id, kind, source line, list depth, heading level, open lists).
+    ctx: tuple = (0, "line", 0, 0, 0, 0)
+    stack = [(iter(soup.contents), ctx)]
     parts: list[str] = []
-    current: Tag | None = None
-    for node in soup.descendants:
-        if isinstance(node, NavigableString):
-            if type(node) is not NavigableString:  # comments, doctypes, CDATA
-                continue
-            parent = node.parent
-            while parent is not None and parent.name not in _BLOCK_TAGS:
-                parent = parent.parent
-            if parent is not current:
-                if current is not None and parts:
-                    yield _describe(current, "".join(parts))
-                current, parts = parent, []
-            parts.append(str(node))
-        elif isinstance(node, Tag) and node.name == "br":
+    current = ctx
+    while stack:
+        children, ctx = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+            continue
+        if type(node) is NavigableString:  # not comments, doctypes or CDATA
+            if ctx[0] != current[0]:
+                if parts:
+                    yield current[1], "".join(parts), current[2], current[3], current[4]
+                current, parts = ctx, []
+            parts.append(node)
+            continue
+        if not isinstance(node, Tag):
+            continue
+        name = node.name
+        if name in _DROP_SET:
+            continue
+        if name == "br":
             parts.append(" ")
-    if current is not None and parts:
-        yield _describe(current, "".join(parts))
-
-
-def _describe(tag: Tag, text: str) -> tuple[str, str, int, int, int]:
-    line = tag.sourceline or 0
-    if tag.name in _HEADINGS:
-        return "heading", text, line, 0, _HEADINGS[tag.name]
-    if tag.name == "title":
-        return "title", text, line, 0, 0
-    item = tag if tag.name == "li" else tag.find_parent("li")
-    if item is not None:
-        depth = max(0, len(item.find_parents(("ul", "ol"))) - 1)
-        return "item", text, line, depth, 0
-    return "line", text, line, 0, 0
+            continue
+        key, kind, line, depth, level, lists = ctx
+        if name in ("ul", "ol"):
+            lists += 1
+        if name in _BLOCK_TAGS:
+            key, line = id(node), node.sourceline or line
+            if name in _HEADINGS:
+                kind, level = "heading", _HEADINGS[name]
+            elif name == "title":
+                kind = "title"
+            elif name == "li":
+                kind, depth = "item", max(lists - 1, 0)
+            elif kind != "item":
+                kind = "line"
+        stack.append((iter(node.contents), (key, kind, line, depth, level, lists)))
+    if parts:
+        yield current[1], "".join(parts), current[2], current[3], current[4]
 
 
 def clean_html(text: str) -> list[Block]:
     """Clean a real HTML page into blocks; chrome and scripts never reach the index."""
-    soup = BeautifulSoup(text, "html.parser")
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
+    soup = BeautifulSoup(cut_unclosed_comment(text), "html.parser")
     blocks: list[Block] = []
     for kind, raw, line, depth, level in _blocks_of(soup):
         if not _finish(blocks, kind, fix_fragments(raw) if kind != "title" else raw, line, depth, level):

@@ -155,3 +155,15 @@ def test_clean_command_prints_what_gets_indexed(cli, corpus_files) -> None:
     assert "li >" not in result.stdout and "Leave a Reply" not in result.stdout
     piped = cli("clean", "-", input="< li >< strong > Techniques Used:\n• Reframing\n")
     assert piped.exit_code == 0 and piped.stdout == "- Techniques Used:\n  - Reframing\n"
+
+
+def test_comments_go_with_what_they_hide_and_lines_hold() -> None:
+    blocks = clean_text("Heading\n<!-- a note\nspanning lines -->kept words\nmore text <!-- never closed\nlast line.\n")
+    assert [(b.text, b.line) for b in blocks] == [
+        ("Heading", 1),
+        ("kept words", 3),
+        ("more text", 4),
+        ("last line.", 5),
+    ]
+    page = clean("<html><body><h1>Title</h1><p>kept <!-- hidden to the end</p></body></html>", "p.html")
+    assert [b.text for b in page] == ["Title", "kept"]
