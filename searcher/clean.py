@@ -9,11 +9,13 @@ no markup is left and no real word is lost.  Site boilerplate goes here too.
 
 from __future__ import annotations
 
+import html
 import re
 import warnings
 from collections.abc import Iterator
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
+from bs4.exceptions import ParserRejectedMarkup
 
 from searcher.models import Block
 
@@ -101,6 +103,7 @@ _TAG_TAIL = re.compile(
     rf"(?<![\w<])/?(?:{_TAIL_NAMES})\s*>(?:\s*/?(?:{_TAIL_NAMES})\b(?:\s*>)?)*",
     re.IGNORECASE,
 )
+_ANY_TAG = re.compile(r"<[^<>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _EDGE_JUNK = re.compile(r"^[\s<>]+|[\s<>]+$")
 _ESCAPED_QUOTE = re.compile(r"\\+(?=['\"\u2018\u2019\u201c\u201d])")
@@ -212,15 +215,23 @@ def _blank_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text) if "<!--" in text else text
 
 
+def _markup_to_text(line: str) -> str:
+    """A line's text as BeautifulSoup reads it; block tags keep words apart."""
+    try:
+        soup = BeautifulSoup(line, "html.parser")
+    except ParserRejectedMarkup:  # e.g. "<![...]>" in prose about markup
+        return html.unescape(_ANY_TAG.sub(" ", line))
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before(" ")
+    return soup.get_text()
+
+
 def fix_fragments(line: str) -> str:
     """Remove the scraper's broken markup from one line of text, keeping every word."""
     if "<" in line or ">" in line or "&" in line:
         line = _PSEUDO_TAG.sub(lambda m: f"<{m[1]}{m[2].lower()}{m[3]}{m[4]}>", line)
         if "<" in line or "&" in line:
-            soup = BeautifulSoup(line, "html.parser")
-            for tag in soup.find_all(_BLOCK_TAGS):
-                tag.insert_before(" ")
-            line = soup.get_text()
+            line = _markup_to_text(line)
         line = _TAG_HEAD.sub(" ", line)
         line = _TAG_TAIL.sub(" ", line)
         line = _EDGE_JUNK.sub("", line)
@@ -386,7 +397,10 @@ def _blocks_of(soup: BeautifulSoup) -> Iterator[tuple[str, str, int, int, int]]:
 
 def clean_html(text: str) -> list[Block]:
     """Clean a real HTML page into blocks; chrome and scripts never reach the index."""
-    soup = BeautifulSoup(cut_unclosed_comment(text), "html.parser")
+    try:
+        soup = BeautifulSoup(cut_unclosed_comment(text), "html.parser")
+    except ParserRejectedMarkup:  # markup the parser gives up on is read as text
+        return clean_text(text)
     blocks: list[Block] = []
     for kind, raw, line, depth, level in _blocks_of(soup):
         if not _finish(blocks, kind, fix_fragments(raw) if kind != "title" else raw, line, depth, level):

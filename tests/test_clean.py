@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from searcher.clean import clean, clean_text, fix_fragments, split_glued_heading
+from searcher.clean import clean, clean_text, fix_fragments, normalize_space, split_glued_heading
 from searcher.ingest import sections_of_text
 from searcher.read import read_text
 
@@ -167,3 +167,10 @@ def test_comments_go_with_what_they_hide_and_lines_hold() -> None:
     ]
     page = clean("<html><body><h1>Title</h1><p>kept <!-- hidden to the end</p></body></html>", "p.html")
     assert [b.text for b in page] == ["Title", "kept"]
+
+
+def test_markup_the_parser_rejects_is_read_as_text() -> None:
+    line = "Write <![...]> markup.  It is <b>rare</b>."
+    assert normalize_space(fix_fragments(line)) == "Write markup. It is rare."
+    page = clean("<html><body><h1>Marked sections</h1><p>Use <![...]> in SGML.</p></body></html>", "p.html")
+    assert "SGML" in " ".join(b.text for b in page)
