@@ -16,6 +16,7 @@ from pathlib import Path
 from searcher.errors import UnknownTherapy
 
 TAXONOMY_PATH = Path(__file__).with_name("data") / "therapies.json"
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,8 @@ class Taxonomy:
         )
 
     @property
-    def _patterns(self) -> list[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None]]:
+    def _patterns(self) -> list[tuple[str, frozenset[str], frozenset[str], re.Pattern[str], re.Pattern[str] | None]]:
+        """Per therapy: its id, the words any mention must start with, and its patterns."""
         cached = self.__dict__.get("_compiled")
         if cached is None:
             cached = []
@@ -70,15 +72,26 @@ class Taxonomy:
                     if t.acronyms
                     else None
                 )
-                cached.append((t.id, alias_re, acro_re))
+                first_words = frozenset(_WORD.findall(a)[0] for a in spelled if _WORD.findall(a))
+                acronyms = frozenset(a for a in t.acronyms) | frozenset(a + "s" for a in t.acronyms)
+                cached.append((t.id, first_words, acronyms, alias_re, acro_re))
             object.__setattr__(self, "_compiled", cached)
         return cached
 
     def tag(self, text: str) -> list[str]:
-        """Ids of the therapies that ``text`` names, in taxonomy order."""
+        """Ids of the therapies that ``text`` names, in taxonomy order.
+
+        A therapy's patterns run only when the text holds one of the words its
+        names start with, which spares most regex searches.
+        """
+        words = set(_WORD.findall(text))
+        lowered = {w.lower() for w in words}
+        lowered |= {w[:-1] for w in lowered if w.endswith("s")}  # a one-word name in the plural
         found = []
-        for tid, alias_re, acro_re in self._patterns:
-            if (acro_re and acro_re.search(text)) or (alias_re and alias_re.search(text)):
+        for tid, first_words, acronyms, alias_re, acro_re in self._patterns:
+            if (acro_re and not acronyms.isdisjoint(words) and acro_re.search(text)) or (
+                not first_words.isdisjoint(lowered) and alias_re.search(text)
+            ):
                 found.append(tid)
         return found
 

@@ -43,3 +43,7 @@ def test_resolve_names_aliases_and_acronyms(taxonomy, name: str, tid: str) -> No
 def test_unknown_therapy_lists_the_known_ones(taxonomy) -> None:
     with pytest.raises(UnknownTherapy, match=r"known: .*cbt"):
         taxonomy.resolve("astrology")
+
+
+def test_one_word_names_match_in_the_plural(taxonomy) -> None:
+    assert "methadone" in taxonomy.tag("Clinics dispense methadones daily.")
