@@ -28,6 +28,7 @@ needs apt and root) into ``$SEARCHER_BENCH_CACHE/corpus-real``, default
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import platform
@@ -324,12 +325,32 @@ class Tier:
 
     # -- full ingest ------------------------------------------------------
 
+    def excluded(self, rel: str) -> bool:
+        return any(fnmatch.fnmatchcase(rel, pattern) for pattern in self.args.exclude)
+
     def ingest(self) -> None:
         shutil.copytree(self.src, self.html)
+        dropped = []
+        for p in html_files(self.html):
+            rel = p.relative_to(self.html).as_posix()
+            if self.excluded(rel):
+                p.unlink()
+                dropped.append(rel)
+        if dropped:
+            log(f"{self.name}: excluded {len(dropped)} page(s): {', '.join(dropped)}")
         pages = html_files(self.html)
         html_bytes = sum(p.stat().st_size for p in pages)
-        text_bytes = folder_bytes(self.text)
-        self.result["corpus"] = {"pages": len(pages), "html_bytes": html_bytes, "text_bytes": text_bytes}
+        text_bytes = folder_bytes(self.text) - sum(
+            (self.text / rel).with_suffix(".txt").stat().st_size
+            for rel in dropped
+            if (self.text / rel).with_suffix(".txt").is_file()
+        )
+        self.result["corpus"] = {
+            "pages": len(pages),
+            "html_bytes": html_bytes,
+            "text_bytes": text_bytes,
+            "excluded": dropped,
+        }
         log(f"{self.name}: {len(pages)} pages, {html_bytes / MB:.1f} MB HTML; {self.runs} ingest runs each")
         workers = ["--workers", str(self.args.workers)] if self.args.workers is not None else []
         runs: dict[str, list[dict]] = {"searcher": [], "baseline": []}
@@ -391,7 +412,12 @@ class Tier:
         fresh = []
         if self.next_src is not None:
             have = {p.relative_to(self.html).as_posix() for p in originals}
-            fresh = [p for p in html_files(self.next_src) if p.relative_to(self.next_src).as_posix() not in have]
+            fresh = [
+                p
+                for p in html_files(self.next_src)
+                if p.relative_to(self.next_src).as_posix() not in have
+                and not self.excluded(p.relative_to(self.next_src).as_posix())
+            ]
         source = "next tier" if len(fresh) >= k * REINDEX_RUNS else "renamed copies of this tier"
         cmd = [*self.searcher, "index", "--index", str(ix), str(self.html)]
         scenarios = {"nothing": [], "one_file": [], "one_percent": []}
@@ -669,6 +695,8 @@ def tier_rows(res: dict) -> list[Row]:
 
 
 def format_table(res: dict, runs: int) -> str:
+    if "ingest" not in res:
+        return f"== {res['tier']}: FAILED before any result\n{res.get('error', '')}"
     c = res["corpus"]
     head = (
         f"== {res['tier']}: {c['pages']} pages, {c['html_bytes'] / MB:.1f} MB HTML, "
@@ -676,6 +704,10 @@ def format_table(res: dict, runs: int) -> str:
         f"ingest median of {runs} run(s) each, reindex of {REINDEX_RUNS}, warm queries median of {WARM_ROUNDS} "
         f"rounds over {res.get('query_warm', {}).get('queries', 0)} queries, cold median of {COLD_RUNS}"
     )
+    if c.get("excluded"):
+        head += f"\n   excluded from both tools: {', '.join(c['excluded'])}"
+    if "error" in res:
+        head += f"\n   FAILED part-way, figures below are incomplete: {res['error'][:2000]}"
     rows = tier_rows(res)
     widths = [36, 20, 20, 7, 20]
     lines = [head, ""]
@@ -696,7 +728,7 @@ def format_table(res: dict, runs: int) -> str:
 
 def cross_tier(results: dict) -> tuple[list[dict], str]:
     checks, lines = [], []
-    if "medium" in results and "large" in results:
+    if "ingest" in results.get("medium", {}) and "ingest" in results.get("large", {}):
         m, lg = results["medium"]["ingest"], results["large"]["ingest"]
         for tool in ("searcher", "baseline"):
             growth = lg[tool]["seconds_per_mb"] / m[tool]["seconds_per_mb"]
@@ -724,6 +756,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=Path, default=BENCH / "queries.txt")
     p.add_argument("--cold-query", default=COLD_QUERY, help=f"query for the cold runs (default: {COLD_QUERY!r})")
     p.add_argument("--workers", type=int, default=None, help="pass --workers N to searcher index (default: its own)")
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out pages matching GLOB (path inside a tier's html/) for both tools; repeatable",
+    )
     p.add_argument("--keep", action="store_true", help="keep the temporary copies and indexes")
     args = p.parse_args(argv)
     tiers = [t.strip() for t in args.tiers.split(",") if t.strip()]
@@ -744,10 +783,14 @@ def main(argv: list[str] | None = None) -> int:
         for name in tiers:
             tier = Tier(name, corpus, work, args)
             results[name] = tier.result
-            tier.ingest()
-            tier.reindex()
-            tier.warm_queries(queries)
-            tier.cold_queries()
+            try:
+                tier.ingest()
+                tier.reindex()
+                tier.warm_queries(queries)
+                tier.cold_queries()
+            except Exception as err:  # keep the other tiers' results
+                tier.result["error"] = f"{type(err).__name__}: {err}"
+                log(f"{name}: FAILED, going on with the next tier: {tier.result['error']}")
             if not args.keep:
                 shutil.rmtree(tier.work, ignore_errors=True)
     finally:
@@ -801,6 +844,7 @@ def main(argv: list[str] | None = None) -> int:
             "cold_runs": COLD_RUNS,
             "cold_query": args.cold_query,
             "searcher_workers": args.workers,
+            "exclude": args.exclude,
             "rss": "sum of RSS over the process tree, sampled from /proc every 50 ms; max_rss_single from wait4",
             "corpus": str(corpus),
         },
