@@ -2,17 +2,22 @@
 
 A manifest beside the index remembers, for every file, its content hash and
 stat, so a reindex reads only files whose size or mtime moved and re-indexes
-only those whose hash changed.  Each run is one writer commit: a crash or a
-kill mid-run leaves the previous commit readable.  The manifest is written
-after the commit; if a kill falls between the two, the next run redoes the
-files the manifest does not know, which is idempotent.
+only those whose hash changed.  Each run is one writer commit under the
+index's write lock: a crash or a kill mid-run leaves the previous commit
+readable, and a second run waits for the lock, then says the index is
+locked.  The manifest is written after the commit; each run first checks it
+against the files the index holds, so if a kill fell between the two, the
+files the manifest does not know are dropped and indexed again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,13 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as windex
-from whoosh.writing import CLEAR, LockError
+from whoosh.filedb.filestore import FileStorage
+from whoosh.writing import CLEAR
 
-from searcher.errors import IndexLocked, SearcherError, SkipFile, printable
+from searcher.errors import IndexDamaged, IndexLocked, IndexMissing, SearcherError, SkipFile, printable
 from searcher.ingest import TEXT_SUFFIXES, process_file
 from searcher.models import Section
 from searcher.schema import make_schema
-from searcher.store import MANIFEST, damaged_error, iter_sections, load_manifest, open_index, stored_to_section
+from searcher.store import INDEX_NAME, MANIFEST, iter_sections, load_manifest, open_index, stored_to_section
 
 LOCK_WAIT_SECONDS = 10.0
 PARALLEL_MIN_FILES = 40
@@ -153,12 +159,33 @@ def _process(item: tuple[str, str, str]) -> Result:
         return key, None, (0, 0), f"{doc}: cannot be parsed ({type(err).__name__}{': ' if reason else ''}{reason})"
 
 
-def _results(todo: list[SourceFile], workers: int) -> Iterator[Result]:
+def _worker_start(lock_fd: int | None) -> None:
+    """Parser process set-up: let go of the run's lock; end when the run is gone.
+
+    A forked parser inherits the descriptor of the index lock, and a parser
+    whose run was killed would wait for work forever, holding it.
+    """
+    if lock_fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(lock_fd)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _results(todo: list[SourceFile], workers: int, lock=None) -> Iterator[Result]:
     items = [(f.key, str(f.path), f.doc) for f in todo]
     if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
         yield from map(_process, items)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    forked = multiprocessing.get_start_method() == "fork"
+    lock_fd = getattr(lock, "fd", None) if forked else None
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(lock_fd,)) as pool:
         yield from pool.map(_process, items, chunksize=4)
 
 
@@ -169,7 +196,8 @@ def _pause(point: str) -> None:
     line on stdin, so a test can kill it there or change files and let it go
     on.  Points: ``scan`` (files found, none read), ``parse`` (first file
     parsed), ``before-commit``, ``in-commit`` (new segment written, table of
-    contents not yet), ``after-commit`` (manifest not yet saved).
+    contents not yet), ``after-commit`` (manifest not yet saved), and
+    ``lock-wait`` (another run holds the lock; this one is about to wait).
     """
     if os.environ.get("SEARCHER_TEST_PAUSE") == point:
         print(f"searcher-test-pause: {point}", file=sys.stderr, flush=True)
@@ -181,6 +209,48 @@ def default_workers() -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
+def lock_wait_seconds() -> float:
+    """How long a run waits for another run's lock: ``$SEARCHER_LOCK_WAIT`` or 10 seconds."""
+    try:
+        return max(0.0, float(os.environ.get("SEARCHER_LOCK_WAIT") or LOCK_WAIT_SECONDS))
+    except ValueError:
+        return LOCK_WAIT_SECONDS
+
+
+def _take_lock(index_dir: Path, wait: float):
+    """The index's write lock (Whoosh's own, an ``flock`` that dies with its process)."""
+    lock = FileStorage(str(index_dir)).lock(f"{INDEX_NAME}_WRITELOCK")
+    if lock.acquire():
+        return lock
+    _pause("lock-wait")
+    deadline = time.monotonic() + wait
+    while not lock.acquire():
+        if time.monotonic() >= deadline:
+            raise IndexLocked(f"index at {index_dir} is locked by another process")
+        time.sleep(0.05)
+    return lock
+
+
+def _indexed_files(index_dir: Path, rebuild: bool) -> set[str]:
+    """The file terms of the last commit; creates the index if there is none.
+
+    A damaged index stops the run, unless it is a rebuild: then it starts
+    afresh.
+    """
+    try:
+        snapshot = open_index(index_dir)
+    except IndexMissing:
+        windex.create_in(str(index_dir), make_schema(), indexname=INDEX_NAME)
+        return set()
+    except IndexDamaged:
+        if not rebuild:
+            raise
+        windex.create_in(str(index_dir), make_schema(), indexname=INDEX_NAME)
+        return set()
+    with snapshot.reader() as reader:
+        return {t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("file")}
+
+
 def update_index(
     index_dir: Path,
     roots: list[Path] | None = None,
@@ -189,16 +259,20 @@ def update_index(
     workers: int | None = None,
     warn: Callable[[str], None] = lambda m: None,
     progress: Callable[[int, int], None] | None = None,
-    lock_wait: float = LOCK_WAIT_SECONDS,
+    lock_wait: float | None = None,
 ) -> IndexReport:
-    """Bring the index in line with the files under ``roots`` (default: the roots used before)."""
+    """Bring the index in line with the files under ``roots`` (default: the roots used before).
+
+    The run holds the index's write lock from before it reads the manifest
+    to after it saves it, waiting up to ``lock_wait`` seconds (default
+    :func:`lock_wait_seconds`) for another run to finish.  The manifest is
+    checked against the files the index holds, so a run killed between its
+    commit and its manifest leaves nothing twice and nothing behind.  A
+    failed write (no room, no permission) leaves the previous commit as it
+    was and raises :class:`SearcherError`.
+    """
     started = time.perf_counter()
     report = IndexReport()
-    old = {"roots": [], "files": {}} if rebuild else load_manifest(index_dir)
-    roots = [Path(r).absolute() for r in (roots or [Path(r) for r in old["roots"]])]
-    if not roots:
-        raise SearcherError("nothing to index: name a file or folder")
-
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -206,24 +280,50 @@ def update_index(
     if not os.access(index_dir, os.W_OK):
         raise SearcherError(f"cannot write to index folder {index_dir}: permission denied")
     try:
-        ix = (
-            windex.open_dir(str(index_dir))
-            if windex.exists_in(str(index_dir))
-            else windex.create_in(str(index_dir), make_schema())
-        )
-    except Exception as err:
-        if not rebuild:
-            raise damaged_error(index_dir, err) from None
-        ix = windex.create_in(str(index_dir), make_schema())
+        lock = _take_lock(index_dir, lock_wait_seconds() if lock_wait is None else lock_wait)
+    except OSError as err:
+        raise _write_error(index_dir, err) from None
     try:
-        writer = ix.writer(timeout=lock_wait, limitmb=128)
-    except LockError:
-        raise IndexLocked(f"index at {index_dir} is locked by another process") from None
+        return _update_locked(index_dir, roots, rebuild, workers, warn, progress, report, started, lock)
+    finally:
+        lock.release()
+
+
+def _write_error(index_dir: Path, err: OSError) -> SearcherError:
+    return SearcherError(f"cannot write index at {index_dir}: {err.strerror or err}; the previous index is unchanged")
+
+
+def _in_index(index_dir: Path, err: OSError) -> bool:
+    """True for an error writing the index (a write error may name no file)."""
+    if not err.filename:
+        return True
+    return Path(os.fsdecode(err.filename)).absolute().is_relative_to(index_dir.absolute())
+
+
+def _update_locked(index_dir, roots, rebuild, workers, warn, progress, report, started, lock) -> IndexReport:
+    manifest = load_manifest(index_dir)
+    roots = [Path(r).absolute() for r in (roots or [Path(r) for r in manifest["roots"]])]
+    if not roots:
+        raise SearcherError("nothing to index: name a file or folder")
+    try:
+        indexed = _indexed_files(index_dir, rebuild)
+        writer = windex.open_dir(str(index_dir), indexname=INDEX_NAME).writer(_lk=False, limitmb=128)
+    except OSError as err:
+        if not _in_index(index_dir, err):
+            raise
+        raise _write_error(index_dir, err) from None
 
     try:
+        if rebuild:
+            old_files: dict[str, dict] = {}
+        else:
+            # Entries the index does not hold are redone; records the manifest
+            # does not know (a kill after a commit) are dropped and redone.
+            old_files = {k: e for k, e in manifest["files"].items() if _term(k) in indexed}
+            for term in indexed - {_term(k) for k in old_files}:
+                writer.delete_by_term("file", term)
         files = scan(roots, warn)
         _pause("scan")
-        old_files: dict[str, dict] = old["files"]
         new_files: dict[str, dict] = {}
         todo: list[SourceFile] = []
         for f in files:
@@ -245,14 +345,15 @@ def update_index(
         under_roots = {f.key for f in files}
         for key in old_files:
             if key not in under_roots and key not in new_files:
-                if (_root_of(key, roots) is not None and not Path(key).exists()) or _root_of(key, roots) is not None:
+                if _root_of(key, roots) is not None:
                     writer.delete_by_term("file", _term(key))
                     report.removed += 1
                 else:
                     new_files[key] = old_files[key]
 
         done = 0
-        for key, digest, (size, mtime), result in _results(todo, workers if workers is not None else default_workers()):
+        results = _results(todo, workers if workers is not None else default_workers(), lock)
+        for key, digest, (size, mtime), result in results:
             f = by_key[key]
             entry = old_files.get(key)
             done += 1
@@ -267,7 +368,7 @@ def update_index(
                     new_files[key] = entry
                 continue
             state = {"doc": f.doc, "root": f.root, "hash": digest, "size": size, "mtime": mtime}
-            if entry and entry.get("hash") == digest and not rebuild:
+            if entry and entry.get("hash") == digest:
                 new_files[key] = state | {"sections": entry.get("sections", 0)}
                 report.unchanged += 1
                 continue
@@ -286,17 +387,24 @@ def update_index(
             commit_toc = writer._commit_toc
             writer._commit_toc = lambda segments: (_pause("in-commit"), commit_toc(segments))
         writer.commit(mergetype=CLEAR) if rebuild else writer.commit()
-    except BaseException:
-        writer.cancel()
+    except BaseException as err:
+        if not writer.is_closed:  # a failed commit has closed the writer already
+            with contextlib.suppress(Exception):
+                writer.cancel()
+        if isinstance(err, OSError) and _in_index(index_dir, err):
+            raise _write_error(index_dir, err) from None
         raise
     _pause("after-commit")
-    _save_manifest(
-        index_dir,
-        {
-            "roots": sorted({str(r) for r in roots} | set(old["roots"]) if not rebuild else {str(r) for r in roots}),
-            "files": new_files,
-        },
-    )
+    given = {str(r) for r in roots}
+    try:
+        _save_manifest(
+            index_dir, {"roots": sorted(given if rebuild else given | set(manifest["roots"])), "files": new_files}
+        )
+    except OSError as err:
+        raise SearcherError(
+            f"index at {index_dir} is updated, but its file list could not be saved ({err.strerror or err}); "
+            "the next run will read those files again"
+        ) from None
     report.seconds = time.perf_counter() - started
     return report
 

@@ -11,30 +11,86 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh import index as windex
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, FileIndex
 
 from searcher.errors import IndexDamaged, IndexMissing
 
 MANIFEST = "searcher-files.json"
+INDEX_NAME = "MAIN"  # Whoosh's default index name: files _MAIN_<n>.toc and MAIN_<id>.seg
 
 
-def damaged_error(index_dir: Path, err: Exception) -> IndexDamaged:
-    return IndexDamaged(
-        f"index at {index_dir} is damaged ({type(err).__name__}: {err}); rebuild it with: searcher index --rebuild"
-    )
+def damaged_error(index_dir: Path, err: Exception | str) -> IndexDamaged:
+    what = err if isinstance(err, str) else f"{type(err).__name__}: {err}"
+    return IndexDamaged(f"index at {index_dir} is damaged ({what}); rebuild it with: searcher index --rebuild")
+
+
+class Snapshot(FileIndex):
+    """The index as of one commit, with its segment files already open.
+
+    A commit by another process deletes the files of the segments it merged
+    away; a reader that has them open keeps reading them, so a search sees
+    one whole commit and never a missing file.  The first ``reader()`` (and
+    so the first ``searcher()``) is the one opened and checked here.
+    """
+
+    def __init__(self, storage: FileStorage, toc: TOC, reader) -> None:
+        self.storage = storage
+        self._schema = None
+        self.indexname = INDEX_NAME
+        self._toc = toc
+        self._opened = reader
+
+    def _read_toc(self) -> TOC:
+        return self._toc
+
+    @property
+    def generation(self) -> int:
+        """The commit this snapshot shows."""
+        return self._toc.generation
+
+    def reader(self, reuse=None):
+        if self._opened is not None and reuse is None:
+            opened, self._opened = self._opened, None
+            return opened
+        return super().reader(reuse)
+
+
+def _has_segments(storage: FileStorage) -> bool:
+    pattern = TOC._segment_pattern(INDEX_NAME)
+    return any(pattern.match(name) for name in storage.list())
 
 
 def open_index(index_dir: Path) -> windex.Index:
-    """Open an existing index for reading, or raise IndexMissing/IndexDamaged."""
-    if not index_dir.is_dir() or not windex.exists_in(str(index_dir)):
+    """The last committed state of the index, or IndexMissing/IndexDamaged.
+
+    Every segment is opened and checked here, so a truncated or missing file
+    is reported as a damaged index before any search begins.  If a commit
+    replaces the state being opened, the new one is opened instead.
+    """
+    if not index_dir.is_dir():
         raise IndexMissing(f"no index at {index_dir}; build one with: searcher index [PATH]")
-    try:
-        ix = windex.open_dir(str(index_dir))
-        ix.doc_count()
-        return ix
-    except (OSError, EOFError, ValueError, KeyError, windex.IndexError) as err:
-        raise damaged_error(index_dir, err) from None
-    except Exception as err:  # a truncated segment surfaces as many types
-        raise damaged_error(index_dir, err) from None
+    storage = FileStorage(str(index_dir))
+    for _ in range(20):
+        generation = TOC._latest_generation(storage, INDEX_NAME)
+        if generation < 0:
+            if _has_segments(storage):
+                raise damaged_error(index_dir, "its table of contents is missing")
+            raise IndexMissing(f"no index at {index_dir}; build one with: searcher index [PATH]")
+        try:
+            toc = TOC.read(storage, INDEX_NAME, generation)
+            reader = FileIndex._reader(storage, toc.schema, list(toc.segments), toc.generation)
+        except Exception as err:  # a damaged file surfaces as many types
+            if TOC._latest_generation(storage, INDEX_NAME) != generation:
+                continue  # a commit replaced it meanwhile: open the new state
+            raise damaged_error(index_dir, err) from None
+        try:
+            reader.doc_count_all()
+            return Snapshot(storage, toc, reader)
+        except Exception as err:
+            reader.close()
+            raise damaged_error(index_dir, err) from None
+    raise damaged_error(index_dir, "it changed under every attempt to open it")
 
 
 def load_manifest(index_dir: Path) -> dict:
