@@ -26,6 +26,7 @@ from searcher.store import open_index
 from searcher.tag import Taxonomy, default_taxonomy
 
 EXPANSION_BOOST = 0.3
+HIGHLIGHT_CHARS = 1500
 QUERY_FIELDS = ("title", "heading", "section", "body", "therapies", "doc", "kind")
 _WORD = re.compile(r"(?<![\w:*?~^])([A-Za-z][A-Za-z'’-]*[A-Za-z])(?![\w:*?~(])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
@@ -192,8 +193,10 @@ def loosen(query: Query) -> Query:
     return AndNot(loose, Or(negative)) if negative else loose
 
 
-def _vocabulary(reader) -> list[str]:
-    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("words")]
+def _vocabulary(reader, first_letter: str) -> list[str]:
+    """The index's words that start with ``first_letter``: misspellings nearly
+    always keep the first letter, so only those are candidates."""
+    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("words", first_letter)]
 
 
 def correct(text: str, reader) -> str:
@@ -202,16 +205,13 @@ def correct(text: str, reader) -> str:
     Only unknown words are touched, and only within one edit (two for long
     words), so a rare but real word is never "corrected" into another.
     """
-    vocab: list[str] | None = None
     out, last = [], 0
     for m in _WORD.finditer(text):
         word = m.group(1)
         low = word.lower()
         if word in _OPERATORS or low in STOP or len(low) < 4 or reader.doc_frequency("words", low):
             continue
-        if vocab is None:
-            vocab = _vocabulary(reader)
-        best = _closest(low, vocab, reader)
+        best = _closest(low, _vocabulary(reader, low[0]), reader)
         if best:
             out.append(text[last : m.start()] + best)
             last = m.end()
@@ -223,10 +223,9 @@ def _closest(word: str, vocab: list[str], reader) -> str | None:
     from rapidfuzz.process import extract
 
     limit = 1 if len(word) <= 7 else 2
+    # Candidates share the first letter, which also keeps a real word the
+    # corpus lacks ("night") from turning into one it has ("right").
     found = extract(word, vocab, scorer=OSA.distance, score_cutoff=limit, limit=50)
-    # Misspellings nearly always keep the first letter; requiring it keeps a
-    # real word the corpus lacks ("night") from turning into one it has ("right").
-    found = [f for f in found if f[0][:1] == word[:1]]
     if not found:
         return None
     return min(found, key=lambda f: (f[1], -reader.doc_frequency("words", f[0]), f[0]))[0]
@@ -276,14 +275,18 @@ def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchR
         return SearchResult(typed, 0, suggestion, [], explain)
 
     wanted = request.limit if not request.per_doc else request.limit * 20 + 50
-    first = searcher.search(strict, filter=filt, limit=wanted, terms=True)
+    first = searcher.search(strict, filter=filt, limit=wanted)
     ranked = list(first)
-    total = len(first)
-    if strict != loose:
-        second = searcher.search(loose, filter=filt, mask=first, limit=wanted, terms=True)
-        total += len(second)
-        if len(ranked) < wanted:
-            ranked += list(second)[: wanted - len(ranked)]
+    if strict == loose:
+        total = len(first)
+    elif len(ranked) >= wanted:  # the page is full: the loose tier only adds to the count
+        total = _count(searcher, loose, filt)
+    else:  # the all-words tier first, then the rest of the most-words tier
+        second = searcher.search(loose, filter=filt, limit=wanted + len(ranked))
+        total = len(second)
+        seen = {hit.docnum for hit in ranked}
+        ranked += [hit for hit in second if hit.docnum not in seen][: wanted - len(ranked)]
+    words = _body_terms(strict)
     hits: list[Hit] = []
     per_doc: dict[str, int] = {}
     for hit in ranked:
@@ -291,18 +294,47 @@ def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchR
         if request.per_doc and per_doc.get(doc, 0) >= request.per_doc:
             continue
         per_doc[doc] = per_doc.get(doc, 0) + 1
-        hits.append(_hit(hit))
+        hits.append(_hit(hit, words))
         if len(hits) >= request.limit:
             break
     return SearchResult(typed, total, suggestion, hits, explain)
 
 
-def _hit(hit) -> Hit:
+def _count(searcher, query: Query, filt: Query | None) -> int:
+    """How many sections match, without scoring them."""
+    docs = searcher.docs_for_query(query)
+    if filt is None:
+        return sum(1 for _ in docs)
+    allowed = set(searcher.docs_for_query(filt))
+    return sum(1 for d in docs if d in allowed)
+
+
+def _body_terms(query: Query) -> list[str]:
+    """The indexed forms (stems) the query looks for in the body."""
+    return sorted({t.decode() if isinstance(t, bytes) else t for f, t in query.iter_all_terms() if f == "body"})
+
+
+def _window(text: str, stems: list[str]) -> str:
+    """The part of a long section where the query's words first show, for the snippet.
+
+    Analysing all of a huge section for two fragments costs more than the
+    search itself; a stem is a prefix of the words it stands for, so a plain
+    find locates the first match well enough.
+    """
+    if len(text) <= HIGHLIGHT_CHARS:
+        return text
+    lower = text.lower()
+    found = [i for i in (lower.find(s) for s in stems) if i >= 0]
+    start = max(0, min(found) - 200) if found else 0
+    return text[start : start + HIGHLIGHT_CHARS]
+
+
+def _hit(hit, stems: list[str]) -> Hit:
     results = hit.results
     results.fragmenter = highlight.ContextFragmenter(maxchars=180, surround=60)
     results.formatter = _Marker()
-    marked = hit.highlights("body", top=2) or ""
     text = hit.get("body", "")
+    marked = hit.highlights("body", text=_window(text, stems), top=2) or ""
     if not marked:
         marked = text[:240] + ("…" if len(text) > 240 else "")
     return Hit(

@@ -234,3 +234,14 @@ def test_search_does_not_import_the_ingest_stack(corpus_index) -> None:
 def test_human_output_fits_80_columns(cli, corpus_index, query: str) -> None:
     out = cli("search", "--index", corpus_index, "-n", "30", query).stdout
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("query", ["family support", "heroin recovery", "CBT relapse"])
+def test_total_counts_every_matching_section(corpus_index, query: str) -> None:
+    page = search(corpus_index, SearchRequest(query, limit=3))
+    everything = search(corpus_index, SearchRequest(query, limit=1000))
+    assert page.total == everything.total == len(everything.hits) > 3
+    with_filter = search(corpus_index, SearchRequest(query, limit=2, therapies=["peer support"]))
+    assert with_filter.total == len(
+        search(corpus_index, SearchRequest(query, limit=1000, therapies=["peer support"])).hits
+    )
