@@ -80,14 +80,24 @@ class _Failure(click.ClickException):
         click.echo(f"searcher: {printable(self.message)}", err=True)
 
 
+def _usage_line(err: click.UsageError) -> str:
+    """A usage error on one line, with where to look."""
+    path = err.ctx.command_path if err.ctx else "searcher"
+    if isinstance(err, click.NoSuchOption) and err.ctx and err.ctx.command.name == "search":
+        return f"{err.format_message()} (a query that starts with '-' goes after '--': {path} -- -word)"
+    return f"{err.format_message()} (see: {path} --help)"
+
+
 class _Group(click.Group):
-    """Turns the library's errors into one line and exit 2, never a traceback."""
+    """Turns the library's errors and usage errors into one line and exit 2, never a traceback."""
 
     def invoke(self, ctx: click.Context):
         from searcher.errors import SearcherError
 
         try:
             return super().invoke(ctx)
+        except click.UsageError as err:
+            raise _Failure(_usage_line(err)) from None
         except SearcherError as err:
             raise _Failure(str(err)) from None
         except OSError as err:
