@@ -16,7 +16,6 @@ import contextlib
 import json
 import multiprocessing
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +32,7 @@ from searcher.ingest import TEXT_SUFFIXES, process_file
 from searcher.models import Section
 from searcher.schema import make_schema
 from searcher.store import INDEX_NAME, MANIFEST, iter_sections, load_manifest, open_index, stored_to_section
+from searcher.store import pause as _pause
 
 LOCK_WAIT_SECONDS = 10.0
 PARALLEL_MIN_FILES = 40
@@ -187,21 +187,6 @@ def _results(todo: list[SourceFile], workers: int, lock=None) -> Iterator[Result
     lock_fd = getattr(lock, "fd", None) if forked else None
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(lock_fd,)) as pool:
         yield from pool.map(_process, items, chunksize=4)
-
-
-def _pause(point: str) -> None:
-    """Test hook: stop the run at ``point`` when ``SEARCHER_TEST_PAUSE`` names it.
-
-    The run prints ``searcher-test-pause: <point>`` on stderr, then waits for a
-    line on stdin, so a test can kill it there or change files and let it go
-    on.  Points: ``scan`` (files found, none read), ``parse`` (first file
-    parsed), ``before-commit``, ``in-commit`` (new segment written, table of
-    contents not yet), ``after-commit`` (manifest not yet saved), and
-    ``lock-wait`` (another run holds the lock; this one is about to wait).
-    """
-    if os.environ.get("SEARCHER_TEST_PAUSE") == point:
-        print(f"searcher-test-pause: {point}", file=sys.stderr, flush=True)
-        sys.stdin.readline()
 
 
 def default_workers() -> int:

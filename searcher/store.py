@@ -7,6 +7,8 @@ Kept apart from the indexer so that searching never imports the ingest stack
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,24 @@ from searcher.errors import IndexDamaged, IndexMissing
 
 MANIFEST = "searcher-files.json"
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files _MAIN_<n>.toc and MAIN_<id>.seg
+
+
+def pause(point: str) -> None:
+    """Test hook: stop at ``point`` when ``SEARCHER_TEST_PAUSE`` names it.
+
+    The process prints ``searcher-test-pause: <point>`` on stderr, then waits
+    for a line on stdin, so a test can kill it there, or change files or
+    commit to the index and let it go on.  Indexing points: ``lock-wait``
+    (another run holds the lock; this one is about to wait), ``scan`` (files
+    found, none read), ``parse`` (first file parsed), ``before-commit``,
+    ``in-commit`` (new segment written, table of contents not yet),
+    ``after-commit`` (manifest not yet saved).  Reading points: ``open`` (the
+    newest commit's number known, its table of contents not yet read) and
+    ``opened`` (its segments open, nothing read from them yet).
+    """
+    if os.environ.get("SEARCHER_TEST_PAUSE") == point:
+        print(f"searcher-test-pause: {point}", file=sys.stderr, flush=True)
+        sys.stdin.readline()
 
 
 def damaged_error(index_dir: Path, err: Exception | str) -> IndexDamaged:
@@ -77,6 +97,7 @@ def open_index(index_dir: Path) -> windex.Index:
             if _has_segments(storage):
                 raise damaged_error(index_dir, "its table of contents is missing")
             raise IndexMissing(f"no index at {index_dir}; build one with: searcher index [PATH]")
+        pause("open")
         try:
             toc = TOC.read(storage, INDEX_NAME, generation)
             reader = FileIndex._reader(storage, toc.schema, list(toc.segments), toc.generation)
@@ -86,6 +107,7 @@ def open_index(index_dir: Path) -> windex.Index:
             raise damaged_error(index_dir, err) from None
         try:
             reader.doc_count_all()
+            pause("opened")
             return Snapshot(storage, toc, reader)
         except Exception as err:
             reader.close()

@@ -117,8 +117,11 @@ class PausedRun:
         self.proc.stdin.flush()
 
     def resume(self, timeout: float = 120) -> tuple[int, str]:
-        """Let the run go on; its exit status and the stderr it printed after the pause."""
-        _, err = self.proc.communicate("\n", timeout=timeout)
+        """Let the run go on; its exit status and the stderr it printed after the pause.
+
+        Its stdout is kept in ``self.stdout``.
+        """
+        self.stdout, err = self.proc.communicate("\n", timeout=timeout)
         return self.proc.returncode, err
 
     def kill(self) -> None:

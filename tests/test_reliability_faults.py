@@ -166,6 +166,24 @@ def test_search_during_index_sees_the_last_commit(cli, tmp_path, v1, point):
     assert found_docs(cli, ix, "epsilonword") == ["d.txt"]
 
 
+@pytest.mark.parametrize("point", ["open", "opened"])
+def test_search_opening_the_index_while_a_commit_replaces_it(tmp_path, v1, point):
+    """A commit lands while the search is between reading the table of
+    contents and opening the segments ("open"), or after it opened them
+    ("opened"); a rebuild replaces, and deletes, every segment file."""
+    docs, ix, _ = v1
+    search = PausedRun("search", "--json", "--index", ix, "alphaword", point=point)
+    try:
+        make_v2(docs)
+        rebuilt = run_searcher("index", "--rebuild", "--index", ix, "--workers", "1")
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        status, err = search.resume()
+    finally:
+        search.close()
+    assert status == 0, err
+    assert [h["doc"] for h in json.loads(search.stdout)["hits"]] == ["a.txt"]
+
+
 STRESS = textwrap.dedent(
     """
     import sys
