@@ -375,3 +375,18 @@ def test_disk_full_leaves_the_previous_index(cli, tmp_path, v1, limit):
     again = cli("index", "--index", ix, "--workers", "1")
     assert again.exit_code == 0, again.stderr
     assert export_rows(ix) == clean_rows(docs, tmp_path)
+
+
+def test_file_list_that_cannot_be_saved_after_the_commit(cli, tmp_path, v1):
+    docs, ix, _ = v1
+    make_v2(docs)
+    (ix / "searcher-files.json.tmp").mkdir()  # where the new file list would be written
+    done = run_searcher("index", "--index", ix, "--workers", "1")
+    assert done.returncode == 2
+    line = one_line(done.stderr)
+    assert str(ix) in line and "updated" in line
+    assert found_docs(cli, ix, "epsilonword") == ["d.txt"]  # the commit stands
+    (ix / "searcher-files.json.tmp").rmdir()
+    again = cli("index", "--index", ix, "--workers", "1")
+    assert again.exit_code == 0, again.stderr
+    assert export_rows(ix) == clean_rows(docs, tmp_path)
