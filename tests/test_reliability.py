@@ -334,24 +334,21 @@ def test_unclosed_comment(index_docs, docs, name, text):
 # Files that change under the run -------------------------------------------------------------
 
 
-def _paused_at_scan(docs: Path, tmp_path: Path) -> PausedRun:
-    return PausedRun(
+@pytest.mark.parametrize("point", ["scan", "parse"])  # victim.txt sorts last: not read yet at either
+@pytest.mark.parametrize("change", ["deleted", "unreadable", "fifo", "folder"])
+def test_file_changed_between_scan_and_read(docs, tmp_path, reference, change, point):
+    victim = docs / "victim.txt"
+    victim.write_text("Victim Heading\nvictimword text\n")
+    run = PausedRun(
         "index",
         docs,
         "--index",
         tmp_path / "index",
         "--workers",
         "1",
-        point="scan",
+        point=point,
         preexec_fn=without_permission_override,
     )
-
-
-@pytest.mark.parametrize("change", ["deleted", "unreadable", "fifo", "folder"])
-def test_file_changed_between_scan_and_read(docs, tmp_path, reference, change):
-    victim = docs / "victim.txt"
-    victim.write_text("Victim Heading\nvictimword text\n")
-    run = _paused_at_scan(docs, tmp_path)
     try:
         if change == "deleted":
             victim.unlink()
