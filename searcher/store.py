@@ -64,11 +64,6 @@ class Snapshot(FileIndex):
     def _read_toc(self) -> TOC:
         return self._toc
 
-    @property
-    def generation(self) -> int:
-        """The commit this snapshot shows."""
-        return self._toc.generation
-
     def reader(self, reuse=None):
         if self._opened is not None and reuse is None:
             opened, self._opened = self._opened, None
