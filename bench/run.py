@@ -717,7 +717,7 @@ def format_table(res: dict, runs: int) -> str:
     )
     lines.append("-" * (sum(widths) + 14))
     for r in rows:
-        ratio = f"{r.ratio:.2f}" if r.ratio is not None else ""
+        ratio = "" if r.ratio is None else f"{r.ratio:.3f}" if r.ratio < 10 else f"{r.ratio:.1f}"
         verdict = "" if r.ok is None else ("PASS" if r.ok else "MISS")
         lines.append(
             f"{r.label:<{widths[0]}} {r.searcher:>{widths[1]}} {r.baseline:>{widths[2]}} "
