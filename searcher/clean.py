@@ -104,7 +104,12 @@ _TAG_TAIL = re.compile(
     re.IGNORECASE,
 )
 _ANY_TAG = re.compile(r"<[^<>]*>")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# What a browser never shows: comments, scripts and styles.  In scraped text
+# one that is never closed ends with its line, so a stray "<!--" costs no more.
+_HIDDEN = re.compile(
+    r"<!--(?:.*?-->|[^\n]*)|<\s*(script|style)\b(?:.*?<\s*/\s*\1\s*>|[^\n]*)",
+    re.DOTALL | re.IGNORECASE,
+)
 _EDGE_JUNK = re.compile(r"^[\s<>]+|[\s<>]+$")
 _ESCAPED_QUOTE = re.compile(r"\\+(?=['\"\u2018\u2019\u201c\u201d])")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[,.;:!?](?:\s|$))")
@@ -210,9 +215,11 @@ def cut_unclosed_comment(text: str) -> str:
     return text
 
 
-def _blank_comments(text: str) -> str:
-    """Remove closed comments but keep their newlines, so line numbers hold."""
-    return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text) if "<!--" in text else text
+def _blank_hidden(text: str) -> str:
+    """Remove comments, scripts and styles but keep their newlines, so line numbers hold."""
+    if "<" not in text:
+        return text
+    return _HIDDEN.sub(lambda m: "\n" * m.group().count("\n"), text)
 
 
 def _markup_to_text(line: str) -> str:
@@ -319,8 +326,7 @@ def clean_text(text: str) -> list[Block]:
     """Clean a scraped plain-text article into blocks, one per source line."""
     blocks: list[Block] = []
     lists = _ListDepth()
-    for number, raw in enumerate(_blank_comments(text).splitlines(), 1):
-        raw = cut_unclosed_comment(raw)
+    for number, raw in enumerate(_blank_hidden(text).splitlines(), 1):
         expanded = raw.replace("\t", "    ")
         indent = len(expanded) - len(expanded.lstrip(" \u00a0"))
         stripped = raw.strip(" \t\u00a0\ufeff")
@@ -403,7 +409,8 @@ def clean_html(text: str) -> list[Block]:
         return clean_text(text)
     blocks: list[Block] = []
     for kind, raw, line, depth, level in _blocks_of(soup):
-        if not _finish(blocks, kind, fix_fragments(raw) if kind != "title" else raw, line, depth, level):
+        # Text nodes of a real page are text: "&lt;div&gt;" in it is a word, not a tag.
+        if not _finish(blocks, kind, raw, line, depth, level):
             break
     return blocks
 

@@ -25,6 +25,13 @@ def _fail(message: str) -> None:
     raise _Failure(message)
 
 
+def _utf8(text: str | None) -> str | None:
+    """Arguments whose bytes were not UTF-8 (lone surrogates in Python) made printable."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _warn(message: str) -> None:
     from searcher.errors import printable
 
@@ -169,7 +176,9 @@ def search_cmd(
     from searcher.errors import IndexMissing
 
     index_dir = index_dir or default_index()
-    text = " ".join(query)
+    text = _utf8(" ".join(query))
+    section, doc_glob = _utf8(section), _utf8(doc_glob)
+    therapies = tuple(_utf8(t) for t in therapies)
     if not text.strip():
         _fail("empty query")
     request = q.SearchRequest(text, section, list(therapies), doc_glob, limit, per_doc)
@@ -197,14 +206,14 @@ def search_cmd(
 def clean_cmd(file: Path) -> None:
     """Print the cleaned text of FILE (or - for stdin): exactly what gets indexed."""
     from searcher.clean import blocks_to_text, clean
-    from searcher.read import decode, read_text
+    from searcher.read import decode, read_text, strip_controls
 
     if str(file) == "-":
         text = decode(sys.stdin.buffer.read(), "<stdin>")
         name = "-"
     else:
         text, name = read_text(file), file.name
-    click.echo(blocks_to_text(clean(text, name)), nl=False)
+    click.echo(strip_controls(blocks_to_text(clean(text, name))), nl=False)
 
 
 @main.command("export")

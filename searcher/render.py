@@ -11,8 +11,8 @@ import re
 import textwrap
 
 from searcher.query import Hit, SearchResult
+from searcher.read import strip_controls
 
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 PATH = "\x1b[35m"
 LINE = "\x1b[32m"
 MATCH = "\x1b[1;31m"
@@ -22,7 +22,7 @@ RESET = "\x1b[0m"
 
 def safe(text: str) -> str:
     """Text with escape sequences and control characters removed, for a terminal."""
-    return _CONTROL.sub("", text)
+    return strip_controls(text)
 
 
 def _paint(text: str, style: str, color: bool) -> str:

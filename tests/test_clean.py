@@ -174,3 +174,8 @@ def test_markup_the_parser_rejects_is_read_as_text() -> None:
     assert normalize_space(fix_fragments(line)) == "Write markup. It is rare."
     page = clean("<html><body><h1>Marked sections</h1><p>Use <![...]> in SGML.</p></body></html>", "p.html")
     assert "SGML" in " ".join(b.text for b in page)
+
+
+def test_escaped_angle_brackets_in_a_page_are_words() -> None:
+    page = "<html><body><p>Use &lt;div&gt; tags in List&lt;String&gt; and a &lt;b and c&gt; d.</p></body></html>"
+    assert [b.text for b in clean(page, "p.html")] == ["Use <div> tags in List<String> and a <b and c> d."]

@@ -165,11 +165,6 @@ def test_usage_errors_are_one_line(corpus_index, args):
     check_answer(result, as_json=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.search_cmd passes bytes of argv that are not UTF-8 (lone surrogates) into the result; "
-    "render.as_json writes them with ensure_ascii=False and stdout cannot encode them",
-)
 def test_query_bytes_that_are_not_utf8(corpus_index):
     done = run_searcher("search", "--json", "--index", corpus_index, os.fsdecode(b"caf\xe9 therapy"))
     assert done.returncode in (0, 1), done.stderr
@@ -238,11 +233,6 @@ def test_warnings_about_files_never_carry_escapes(tmp_path):
     assert len(result.stderr.splitlines()) == 3  # two warnings and the summary
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.clean_cmd prints the cleaned text as it is: an escape spelled as an HTML entity "
-    "(&#27;]0;title&#7;) reaches the terminal; it needs read.strip_controls (or render.safe) on its output",
-)
 def test_clean_command_never_prints_escapes(escapes_index):
     docs, _ = escapes_index
     for name in ("raw.txt", "entities.html"):
@@ -311,11 +301,6 @@ def test_one_line_script_in_scraped_text_never_reaches_the_index(scripted_index)
     assert "scriptword7" not in _hidden_words(scripted_index, "scraped.txt")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="clean.clean_text cleans scraped text line by line, so the lines between a <script> or <style> "
-    "line and its closing tag are indexed as text",
-)
 def test_multi_line_script_in_scraped_text_never_reaches_the_index(scripted_index):
     assert _hidden_words(scripted_index, "scraped.txt") == []
 
