@@ -123,7 +123,10 @@ def main() -> None:
 @index_option
 @click.option("--rebuild", is_flag=True, help="Start afresh instead of updating what changed.")
 @click.option(
-    "--workers", type=click.IntRange(0, 64), default=None, help="Parser processes (default: cores - 1; 0 or 1: none)."
+    "--workers",
+    type=click.IntRange(0, 64),
+    default=None,
+    help="Parser processes beside the writer (default: one per core; 0 or 1: parse in this process).",
 )
 def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None) -> None:
     """Index files or folders (default: the ones indexed before, else ./corpus).

