@@ -11,27 +11,28 @@ Whoosh filter queries, applied before ranking, not to a truncated top-N.
 from __future__ import annotations
 
 import fnmatch
+import heapq
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-from whoosh import highlight
 from whoosh.qparser import AndGroup, MultifieldParser
-from whoosh.query import And, AndNot, Not, NullQuery, Or, Query, Term
+from whoosh.query import And, AndNot, MultiTerm, Not, NullQuery, Or, Prefix, Query, Term
 from whoosh.scoring import BM25F
 
 from searcher.schema import FIELD_BOOSTS, SEARCH_FIELDS, STEMMED, STOP
+from searcher.snippet import snippet
 from searcher.store import open_index
 from searcher.tag import Taxonomy, default_taxonomy
 
 EXPANSION_BOOST = 0.3
-HIGHLIGHT_CHARS = 1500
+MAX_EXPANSIONS = 64
+_PREFIX = re.compile(r"(?<![\w*?])([^\W_]+)\*(?![\w*?])")
 QUERY_FIELDS = ("title", "heading", "section", "body", "therapies", "doc", "kind")
 _WORD = re.compile(r"(?<![\w:*?~^])([A-Za-z][A-Za-z'’-]*[A-Za-z])(?![\w:*?~(])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 _SYNTAX = re.compile(r"[\"'()\[\]{}:^~*?+\-!\\/<>=&|]")
-_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
 
 
 @dataclass
@@ -73,23 +74,6 @@ class SearchResult:
     suggestion: str | None
     hits: list[Hit]
     explain: str
-
-
-class _Marker(highlight.Formatter):
-    """Wraps matched terms in control marks, split into parts afterwards."""
-
-    between = " … "
-
-    def format_token(self, text: str, token, replace: bool = False) -> str:
-        return _MARK_OPEN + highlight.get_text(text, token, replace) + _MARK_CLOSE
-
-
-def _parts(marked: str) -> list[tuple[str, bool]]:
-    parts = []
-    for i, chunk in enumerate(re.split(f"[{_MARK_OPEN}{_MARK_CLOSE}]", marked)):
-        if chunk:
-            parts.append((chunk, i % 2 == 1))
-    return parts
 
 
 def _names(taxonomy: Taxonomy) -> tuple[dict[tuple[str, ...], str], dict[str, str], int]:
@@ -181,6 +165,33 @@ def _safe_parse(parser: MultifieldParser, text: str) -> Query:
     return q
 
 
+def _typed_prefixes(text: str) -> dict[str, str]:
+    """Stem -> prefix as typed, for each ``word*`` in the query."""
+    typed = {}
+    for word in _PREFIX.findall(text):
+        for token in STEMMED(word):
+            typed[token.text] = word.lower()
+    return typed
+
+
+def _tame_wildcards(query: Query, typed: dict[str, str], reader) -> Query:
+    """Prefixes as typed ("pars*" is not "par*"), and at most MAX_EXPANSIONS words each.
+
+    The parser stems a prefix like a word, which widens it; and a short
+    prefix can stand for thousands of words, each a posting list to merge.
+    The most frequent words keep the query fast and its hits the likely ones.
+    """
+    if isinstance(query, MultiTerm):
+        if isinstance(query, Prefix) and query.text in typed:
+            query = Prefix(query.fieldname, typed[query.text], boost=query.boost)
+        words = [t.decode("utf-8") if isinstance(t, bytes) else t for _, t in query.expanded_terms(reader)]
+        if len(words) <= MAX_EXPANSIONS:
+            return query
+        top = heapq.nlargest(MAX_EXPANSIONS, words, key=lambda w: reader.doc_frequency(query.fieldname, w))
+        return Or([Term(query.fieldname, w, boost=query.boost) for w in top])
+    return query.apply(lambda q: _tame_wildcards(q, typed, reader)) if not query.is_leaf() else query
+
+
 def loosen(query: Query) -> Query:
     """The "most of the words" form of an all-words query; NOT clauses stay required."""
     if not isinstance(query, And):
@@ -268,6 +279,7 @@ def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchR
     suggestion = corrected if corrected != typed else None
     expanded = expand_therapies(corrected, taxonomy)
     strict = _safe_parse(_parser(schema, AndGroup), expanded)
+    strict = _tame_wildcards(strict, _typed_prefixes(expanded), searcher.reader())
     loose = loosen(strict)
     filt = _filter(request, searcher, taxonomy)
     explain = str(loose if strict == loose else strict) + (f"  FILTER {filt}" if filt is not None else "")
@@ -309,34 +321,13 @@ def _count(searcher, query: Query, filt: Query | None) -> int:
     return sum(1 for d in docs if d in allowed)
 
 
-def _body_terms(query: Query) -> list[str]:
+def _body_terms(query: Query) -> set[str]:
     """The indexed forms (stems) the query looks for in the body."""
-    return sorted({t.decode() if isinstance(t, bytes) else t for f, t in query.iter_all_terms() if f == "body"})
+    return {t.decode() if isinstance(t, bytes) else t for f, t in query.iter_all_terms() if f == "body"}
 
 
-def _window(text: str, stems: list[str]) -> str:
-    """The part of a long section where the query's words first show, for the snippet.
-
-    Analysing all of a huge section for two fragments costs more than the
-    search itself; a stem is a prefix of the words it stands for, so a plain
-    find locates the first match well enough.
-    """
-    if len(text) <= HIGHLIGHT_CHARS:
-        return text
-    lower = text.lower()
-    found = [i for i in (lower.find(s) for s in stems) if i >= 0]
-    start = max(0, min(found) - 200) if found else 0
-    return text[start : start + HIGHLIGHT_CHARS]
-
-
-def _hit(hit, stems: list[str]) -> Hit:
-    results = hit.results
-    results.fragmenter = highlight.ContextFragmenter(maxchars=180, surround=60)
-    results.formatter = _Marker()
+def _hit(hit, stems: set[str]) -> Hit:
     text = hit.get("body", "")
-    marked = hit.highlights("body", text=_window(text, stems), top=2) or ""
-    if not marked:
-        marked = text[:240] + ("…" if len(text) > 240 else "")
     return Hit(
         doc=hit["doc"],
         title=hit.get("title", ""),
@@ -347,7 +338,7 @@ def _hit(hit, stems: list[str]) -> Hit:
         line_start=hit["line_start"],
         line_end=hit["line_end"],
         score=round(float(hit.score or 0.0), 4),
-        snippet=_parts(marked),
+        snippet=snippet(text, stems),
         text=text,
         id=hit.get("id", ""),
     )

@@ -245,3 +245,23 @@ def test_total_counts_every_matching_section(corpus_index, query: str) -> None:
     assert with_filter.total == len(
         search(corpus_index, SearchRequest(query, limit=1000, therapies=["peer support"])).hits
     )
+
+
+def test_snippet_marks_stemmed_matches_where_they_gather() -> None:
+    from searcher.snippet import snippet
+
+    text = "Intro words. " * 40 + "Relapses happen; relapse prevention plans reduce relapsing." + " Filler." * 40
+    parts = snippet(text, {"relaps"})
+    marked = [t for t, m in parts if m]
+    assert marked == ["Relapses", "relapse", "relapsing"]
+    assert parts[0] == ("…", False) and parts[-1] == ("…", False)
+    assert len("".join(t for t, _ in parts)) <= 250
+    assert snippet("Short text without the word.", {"relaps"}) == [("Short text without the word.", False)]
+
+
+def test_prefix_is_searched_as_typed_not_stemmed(corpus_index) -> None:
+    # The parser stems "pers" to "per", which would also find "period" and "perform".
+    data = search(corpus_index, SearchRequest("dialect*", limit=50))
+    assert data.hits and all("dialect" in (h.heading + h.text).lower() for h in data.hits)
+    narrow = search(corpus_index, SearchRequest("pers*", limit=200))
+    assert all(re.search(r"\bpers", (h.heading + " " + h.text + " " + h.title).lower()) for h in narrow.hits)
