@@ -24,12 +24,11 @@ from whoosh.scoring import BM25F
 from searcher.schema import FIELD_BOOSTS, SEARCH_FIELDS, STEMMED, STOP
 from searcher.snippet import snippet
 from searcher.store import open_index
-from searcher.tag import Taxonomy, default_taxonomy
+from searcher.tag import NAME_WORD, Taxonomy, default_taxonomy
 
 EXPANSION_BOOST = 0.3
 MAX_EXPANSIONS = 64
 _PREFIX = re.compile(r"(?<![\w*?])([^\W_]+)\*(?![\w*?])")
-QUERY_FIELDS = ("title", "heading", "section", "body", "therapies", "doc", "kind")
 _WORD = re.compile(r"(?<![\w:*?~^])([A-Za-z][A-Za-z'’-]*[A-Za-z])(?![\w:*?~(])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 _SYNTAX = re.compile(r"[\"'()\[\]{}:^~*?+\-!\\/<>=&|]")
@@ -76,26 +75,6 @@ class SearchResult:
     explain: str
 
 
-def _names(taxonomy: Taxonomy) -> tuple[dict[tuple[str, ...], str], dict[str, str], int]:
-    """Therapy names as word tuples (any case) and short acronyms (capitals only)."""
-    cached = _NAME_CACHE.get(id(taxonomy))
-    if cached is None:
-        spelled: dict[tuple[str, ...], str] = {}
-        exact: dict[str, str] = {}
-        for t in taxonomy.therapies:
-            for alias in (t.name.lower(), *t.aliases, *(a.lower() for a in t.acronyms if len(a) > 2)):
-                spelled.setdefault(tuple(_QWORD.findall(alias)), t.id)
-            for acronym in t.acronyms:
-                if len(acronym) <= 2:
-                    exact.setdefault(acronym, t.id)
-        cached = _NAME_CACHE[id(taxonomy)] = (spelled, exact, max(map(len, spelled), default=1))
-    return cached
-
-
-_NAME_CACHE: dict[int, tuple[dict[tuple[str, ...], str], dict[str, str], int]] = {}
-_QWORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-
-
 def expand_therapies(text: str, taxonomy: Taxonomy) -> str:
     """Widen each therapy named in the query to the sections tagged with it.
 
@@ -103,11 +82,11 @@ def expand_therapies(text: str, taxonomy: Taxonomy) -> str:
     weight, the tag adds the sections that spell the therapy out.  Words in
     quotes, after a ``field:`` or before a wildcard are left as typed.
     """
-    spelled, exact, longest = _names(taxonomy)
+    spelled, exact, longest = taxonomy.query_names
     outside = _outside_quotes(text)
     words = [
         m
-        for m in _QWORD.finditer(text)
+        for m in NAME_WORD.finditer(text)
         if outside(m.start())
         and text[m.start() - 1 : m.start()] not in (":", "*", "?")
         and text[m.end() : m.end() + 1] not in (":", "*", "?", "~")

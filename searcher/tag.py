@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from searcher.errors import UnknownTherapy
 
 TAXONOMY_PATH = Path(__file__).with_name("data") / "therapies.json"
 _WORD = re.compile(r"[^\W_]+")
+NAME_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,25 +59,36 @@ class Taxonomy:
             )
         )
 
-    @property
+    @cached_property
     def _patterns(self) -> list[tuple[str, frozenset[str], frozenset[str], re.Pattern[str], re.Pattern[str] | None]]:
         """Per therapy: its id, the words any mention must start with, and its patterns."""
-        cached = self.__dict__.get("_compiled")
-        if cached is None:
-            cached = []
-            for t in self.therapies:
-                spelled = sorted({t.name.lower(), *t.aliases}, key=len, reverse=True)
-                alias_re = re.compile(r"(?<![\w-])(?:" + "|".join(map(_alias_pattern, spelled)) + r")s?(?![\w-])", re.I)
-                acro_re = (
-                    re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, t.acronyms)) + r")s?(?![\w-])")
-                    if t.acronyms
-                    else None
-                )
-                first_words = frozenset(_WORD.findall(a)[0] for a in spelled if _WORD.findall(a))
-                acronyms = frozenset(a for a in t.acronyms) | frozenset(a + "s" for a in t.acronyms)
-                cached.append((t.id, first_words, acronyms, alias_re, acro_re))
-            object.__setattr__(self, "_compiled", cached)
-        return cached
+        compiled = []
+        for t in self.therapies:
+            spelled = sorted({t.name.lower(), *t.aliases}, key=len, reverse=True)
+            alias_re = re.compile(r"(?<![\w-])(?:" + "|".join(map(_alias_pattern, spelled)) + r")s?(?![\w-])", re.I)
+            acro_re = (
+                re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, t.acronyms)) + r")s?(?![\w-])")
+                if t.acronyms
+                else None
+            )
+            first_words = frozenset(words[0] for words in map(_WORD.findall, spelled) if words)
+            acronyms = frozenset(t.acronyms) | frozenset(a + "s" for a in t.acronyms)
+            compiled.append((t.id, first_words, acronyms, alias_re, acro_re))
+        return compiled
+
+    @cached_property
+    def query_names(self) -> tuple[dict[tuple[str, ...], str], dict[str, str], int]:
+        """Names to find in a query: word tuples of spellings and long acronyms
+        (any case), two-letter acronyms (capitals only), the longest tuple."""
+        spelled: dict[tuple[str, ...], str] = {}
+        exact: dict[str, str] = {}
+        for t in self.therapies:
+            for alias in (t.name.lower(), *t.aliases, *(a.lower() for a in t.acronyms if len(a) > 2)):
+                spelled.setdefault(tuple(NAME_WORD.findall(alias)), t.id)
+            for acronym in t.acronyms:
+                if len(acronym) <= 2:
+                    exact.setdefault(acronym, t.id)
+        return spelled, exact, max(map(len, spelled), default=1)
 
     def tag(self, text: str) -> list[str]:
         """Ids of the therapies that ``text`` names, in taxonomy order.
