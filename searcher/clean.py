@@ -200,8 +200,9 @@ _CALL_TO_ACTION = re.compile(
     re.IGNORECASE,
 )
 # A heading glued to the end of a sentence: "...these boundariesThe Role of Professional Treatment".
-_GLUED_END = re.compile(r"[a-z0-9)][.!?]?[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??$")
-_GLUED = re.compile(r"(?P<head>.*?[a-z0-9)][.!?]?)(?P<tail>[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??)$")
+_GLUED_TAIL = r"[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??"
+_GLUED_END = re.compile(rf"[a-z0-9)][.!?]?{_GLUED_TAIL}$")
+_GLUED = re.compile(rf"(?P<head>.*?[a-z0-9)][.!?]?)(?P<tail>{_GLUED_TAIL})$")
 
 
 def cut_unclosed_comment(text: str) -> str:
