@@ -105,6 +105,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except click.UsageError as err:
             raise _Failure(_usage_line(err)) from None
+        except BrokenPipeError:  # the reader went away (| head): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_NO_MATCH)
         except SearcherError as err:
             raise _Failure(str(err)) from None
         except OSError as err:
@@ -269,9 +272,12 @@ def therapies_cmd(index_dir: Path | None, as_json: bool) -> None:
 
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    click.echo(f"{'therapy':<26}{'sections':>9}{'docs':>6}  also called")
     for r in rows:
-        names = ", ".join([*r["acronyms"], *r["aliases"]][:6])
-        click.echo(
-            f"{r['id']:<28}{r['sections']:>5} sections {r['documents']:>4} docs  {r['name']}"
-            + (f" ({names})" if names else "")
-        )
+        names: list[str] = []
+        for name in dict.fromkeys([*r["acronyms"], *r["aliases"]]):
+            if len(", ".join([*names, name])) > 35:
+                names.append("…")
+                break
+            names.append(name)
+        click.echo(f"{r['id']:<26}{r['sections']:>9}{r['documents']:>6}  {', '.join(names)}")

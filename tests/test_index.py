@@ -120,3 +120,18 @@ def test_export_and_sections_commands(cli, tmp_path, corpus_copy) -> None:
     assert outline.exit_code == 0
     assert "Cognitive Behavioral Therapy (CBT) for heroin addiction (body)  [cbt]" in outline.stdout
     assert "000_fd7004bbd8f47188.txt" not in outline.stdout
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly(corpus_index) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "searcher", "export", "--index", str(corpus_index)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout.read(100)
+    proc.stdout.close()  # like `| head -c 100`
+    stderr = proc.stderr.read()
+    assert proc.wait() == 1 and stderr == b""
