@@ -26,6 +26,9 @@ from searcher.snippet import snippet
 from searcher.store import open_index
 from searcher.tag import NAME_WORD, Taxonomy, default_taxonomy
 
+# Whoosh picks a "preloaded array" matcher for an OR on a small index; it costs
+# ~2 ms to set up per OR, and every word of a query is an OR over the fields.
+Or.matcher_type = Or.DEFAULT_MATCHER
 EXPANSION_BOOST = 0.3
 MAX_EXPANSIONS = 64
 _PREFIX = re.compile(r"(?<![\w*?])([^\W_]+)\*(?![\w*?])")
@@ -268,13 +271,9 @@ def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchR
     wanted = request.limit if not request.per_doc else request.limit * 20 + 50
     first = searcher.search(strict, filter=filt, limit=wanted)
     ranked = list(first)
-    if strict == loose:
-        total = len(first)
-    elif len(ranked) >= wanted:  # the page is full: the loose tier only adds to the count
-        total = _count(searcher, loose, filt)
-    else:  # the all-words tier first, then the rest of the most-words tier
+    total = _count(searcher, loose, filt)
+    if strict != loose and len(ranked) < wanted:  # then the rest of the most-words tier
         second = searcher.search(loose, filter=filt, limit=wanted + len(ranked))
-        total = len(second)
         seen = {hit.docnum for hit in ranked}
         ranked += [hit for hit in second if hit.docnum not in seen][: wanted - len(ranked)]
     words = _body_terms(strict)
@@ -292,12 +291,40 @@ def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchR
 
 
 def _count(searcher, query: Query, filt: Query | None) -> int:
-    """How many sections match, without scoring them."""
-    docs = searcher.docs_for_query(query)
-    if filt is None:
-        return sum(1 for _ in docs)
-    allowed = set(searcher.docs_for_query(filt))
-    return sum(1 for d in docs if d in allowed)
+    """How many sections match, without scoring them.
+
+    An OR of plain terms (what most queries are) is counted as the union of
+    its posting lists; anything else by running its matcher.
+    """
+    terms = _or_terms(query)
+    if terms is None:
+        docs = set(searcher.docs_for_query(query))
+    else:
+        docs = set()
+        for t in terms:
+            if searcher.doc_frequency(t.fieldname, t.text):
+                docs.update(searcher.postings(t.fieldname, t.text).all_ids())
+        reader = searcher.reader()
+        if reader.has_deletions():
+            docs = {d for d in docs if not reader.is_deleted(d)}
+    if filt is not None:
+        docs &= set(searcher.docs_for_query(filt))
+    return len(docs)
+
+
+def _or_terms(query: Query) -> list[Term] | None:
+    """The terms of a query made of ORs of terms only, else None."""
+    if isinstance(query, Term):
+        return [query]
+    if isinstance(query, Or):
+        terms: list[Term] = []
+        for sub in query.subqueries:
+            found = _or_terms(sub)
+            if found is None:
+                return None
+            terms += found
+        return terms
+    return None
 
 
 def _body_terms(query: Query) -> set[str]:

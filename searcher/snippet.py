@@ -1,14 +1,21 @@
 """Snippets: the part of a section where the query's words gather, words marked.
 
-A small highlighter over the same analyzer the index uses, so "relapses"
-marks "relapse" and "counselling" marks "counseling"; it analyses at most a
-window of the section and imports nothing beyond the analyzer.
+A small highlighter with the same tokens and stemmer the index uses, so
+"relapses" marks "relapse" and "counselling" marks "counseling"; it looks at
+most at a window of the section and imports nothing beyond the stemmer.
 """
 
 from __future__ import annotations
 
-from searcher.schema import STEMMED
+import re
+from functools import lru_cache
 
+from whoosh.lang.porter import stem
+
+from searcher.schema import TOKEN
+
+_TOKEN = re.compile(TOKEN)
+_stem = lru_cache(maxsize=50_000)(stem)  # the index's stemmer, as StemmingAnalyzer applies it
 WINDOW_CHARS = 1500
 SNIPPET_CHARS = 240
 LEAD_CHARS = 60
@@ -31,7 +38,7 @@ def window(text: str, stems: set[str]) -> tuple[int, str]:
 def snippet(text: str, stems: set[str]) -> list[tuple[str, bool]]:
     """The best ~240 characters of ``text`` as (text, is_match) parts."""
     offset, part = window(text, stems)
-    spans = [(t.startchar, t.endchar) for t in STEMMED(part, chars=True, mode="index") if t.text in stems]
+    spans = [m.span() for m in _TOKEN.finditer(part) if _stem(m.group().lower()) in stems]
     if not spans:
         return [(_clip(text, 0, SNIPPET_CHARS), False)]
     best = max(

@@ -265,3 +265,19 @@ def test_prefix_is_searched_as_typed_not_stemmed(corpus_index) -> None:
     assert data.hits and all("dialect" in (h.heading + h.text).lower() for h in data.hits)
     narrow = search(corpus_index, SearchRequest("pers*", limit=200))
     assert all(re.search(r"\bpers", (h.heading + " " + h.text + " " + h.title).lower()) for h in narrow.hits)
+
+
+def test_total_leaves_out_sections_of_changed_files(tmp_path, corpus_copy) -> None:
+    from searcher.index import update_index
+
+    ix = tmp_path / "ix"
+    update_index(ix, [corpus_copy], workers=1)
+    before = search(ix, SearchRequest("therapy", limit=1000))
+    path = corpus_copy / "001_2190117fb8c6e72a.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("therapy", "treatment"), encoding="utf-8")
+    update_index(ix, None, workers=1)  # deletes the file's old sections and adds new ones
+    after = search(ix, SearchRequest("therapy", limit=1000))
+    assert after.total == len(after.hits) < before.total == len(before.hits)
+    assert all(
+        h.doc != "001_2190117fb8c6e72a.txt" or "therapy" in (h.heading + h.text + h.title).lower() for h in after.hits
+    )
