@@ -294,7 +294,8 @@ def _count(searcher, query: Query, filt: Query | None) -> int:
     """How many sections match, without scoring them.
 
     An OR of plain terms (what most queries are) is counted as the union of
-    its posting lists; anything else by running its matcher.
+    its posting lists (which leave deleted records out); anything else by
+    running its matcher.
     """
     terms = _or_terms(query)
     if terms is None:
@@ -304,9 +305,6 @@ def _count(searcher, query: Query, filt: Query | None) -> int:
         for t in terms:
             if searcher.doc_frequency(t.fieldname, t.text):
                 docs.update(searcher.postings(t.fieldname, t.text).all_ids())
-        reader = searcher.reader()
-        if reader.has_deletions():
-            docs = {d for d in docs if not reader.is_deleted(d)}
     if filt is not None:
         docs &= set(searcher.docs_for_query(filt))
     return len(docs)
