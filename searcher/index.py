@@ -29,7 +29,6 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import CLEAR
 
 from searcher.errors import IndexDamaged, IndexLocked, IndexMissing, SearcherError, SkipFile, printable
-from searcher.ingest import TEXT_SUFFIXES, process_file
 from searcher.models import Section
 from searcher.schema import TOKEN, make_schema
 from searcher.store import INDEX_NAME, MANIFEST, iter_sections, load_manifest, open_index, stored_to_section
@@ -37,6 +36,8 @@ from searcher.store import pause as _pause
 
 LOCK_WAIT_SECONDS = 10.0
 PARALLEL_MIN_FILES = 40
+# What a folder scan picks up; a file named on the command line is always tried.
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
 
 
 @dataclass
@@ -162,6 +163,8 @@ def _process(item: tuple[str, str, str]) -> Result:
     """
     key, path, doc = item
     try:
+        from searcher.ingest import process_file  # the ingest stack only when a file is read
+
         digest, st, sections = process_file(Path(path), doc)
         return key, digest, (st.st_size, st.st_mtime_ns), sections
     except SkipFile as err:

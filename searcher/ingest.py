@@ -17,8 +17,6 @@ from searcher.read import decode, read_bytes, strip_controls
 from searcher.segment import segment
 from searcher.tag import default_taxonomy
 
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
-
 
 def sections_of_text(text: str, doc: str) -> list[Section]:
     """Clean, segment and tag a document's text.

@@ -270,12 +270,12 @@ def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchR
 
     wanted = request.limit if not request.per_doc else request.limit * 20 + 50
     first = searcher.search(strict, filter=filt, limit=wanted)
-    ranked = list(first)
+    ranked = _top(first)
     total = _count(searcher, loose, filt)
     if strict != loose and len(ranked) < wanted:  # then the rest of the most-words tier
         second = searcher.search(loose, filter=filt, limit=wanted + len(ranked))
         seen = {hit.docnum for hit in ranked}
-        ranked += [hit for hit in second if hit.docnum not in seen][: wanted - len(ranked)]
+        ranked += [hit for hit in _top(second) if hit.docnum not in seen][: wanted - len(ranked)]
     words = _body_terms(strict)
     hits: list[Hit] = []
     per_doc: dict[str, int] = {}
@@ -288,6 +288,11 @@ def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchR
         if len(hits) >= request.limit:
             break
     return SearchResult(typed, total, suggestion, hits, explain)
+
+
+def _top(results) -> list:
+    """The scored hits of a Whoosh result; ``list(results)`` would count every match first."""
+    return [results[i] for i in range(results.scored_length())]
 
 
 def _count(searcher, query: Query, filt: Query | None) -> int:
