@@ -13,6 +13,7 @@ import textwrap
 from searcher.query import Hit, SearchResult
 from searcher.read import strip_controls
 
+_SPACE_RUN = re.compile(r"\s+")
 PATH = "\x1b[35m"
 LINE = "\x1b[32m"
 MATCH = "\x1b[1;31m"
@@ -30,17 +31,16 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 
 def snippet_text(hit: Hit, color: bool = False) -> str:
-    """The snippet on one line, matches painted when ``color``."""
-    parts = [(" ".join(safe(t).split()), m) for t, m in hit.snippet]
-    out = ""
-    for i, (text, matched) in enumerate(parts):
-        raw = hit.snippet[i][0]
-        if out and raw[:1].isspace():
-            out += " "
-        out += _paint(text, MATCH, color) if matched else text
-        if raw[-1:].isspace() and i + 1 < len(parts):
-            out += " "
-    return out
+    """The snippet on one line, matches painted when ``color``.
+
+    Each part's white space is folded to single spaces but kept at its edges:
+    a match never holds white space, so no two spaces meet at a seam.
+    """
+    out = "".join(
+        _paint(text, MATCH, color) if matched else text
+        for text, matched in ((_SPACE_RUN.sub(" ", safe(t)), m) for t, m in hit.snippet)
+    )
+    return out.strip()
 
 
 def hit_header(hit: Hit, color: bool = False, width: int = 80) -> str:

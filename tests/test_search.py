@@ -281,3 +281,9 @@ def test_total_leaves_out_deleted_sections(tmp_path, corpus_copy) -> None:
     after = search(ix, SearchRequest("sobriety", limit=1000))
     assert after.total == len(after.hits) < before.total == len(before.hits)
     assert not any(h.doc == "001_2190117fb8c6e72a.txt" for h in after.hits)
+
+
+def test_snippet_text_has_single_spaces_between_marked_words(cli, corpus_index) -> None:
+    out = cli("search", "--index", corpus_index, "-n", "3", "cognitive behavioral therapy").stdout
+    assert "Cognitive Behavioral Therapy (CBT)" in out
+    assert not any("  " in line.strip() for line in out.splitlines())
