@@ -7,6 +7,7 @@ so ``searcher search`` never loads BeautifulSoup.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -202,7 +203,7 @@ def search_cmd(
         click.echo(render.as_json(result))
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        width = min(click.get_terminal_size()[0] if sys.stdout.isatty() else 80, 120)
+        width = min(shutil.get_terminal_size().columns if sys.stdout.isatty() else 80, 120)
         click.echo(render.human(result, color=color, width=width, explain=explain))
     sys.exit(EXIT_MATCH if result.hits else EXIT_NO_MATCH)
 

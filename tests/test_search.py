@@ -287,3 +287,35 @@ def test_snippet_text_has_single_spaces_between_marked_words(cli, corpus_index) 
     out = cli("search", "--index", corpus_index, "-n", "3", "cognitive behavioral therapy").stdout
     assert "Cognitive Behavioral Therapy (CBT)" in out
     assert not any("  " in line.strip() for line in out.splitlines())
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run the CLI with stdout on a pseudo-terminal; (exit status, what it printed)."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "searcher", *args], stdout=follower, stderr=subprocess.PIPE, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return proc.wait(), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_colour_on_a_terminal_and_never_with_no_color(corpus_index) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    args = ["search", "--index", str(corpus_index), "-n", "2", "relapse"]
+    status, out = _on_a_terminal(args, env)
+    assert status == 0 and "\x1b[1;31m" in out and "relapse" in out.lower()
+    status, out = _on_a_terminal(args, env | {"NO_COLOR": "1"})
+    assert status == 0 and "\x1b[" not in out and "relapse" in out.lower()
