@@ -34,6 +34,8 @@ MAX_EXPANSIONS = 64
 _PREFIX = re.compile(r"(?<![\w*?])([^\W_]+)\*(?![\w*?])")
 _WORD = re.compile(r"(?<![\w:*?~^])([A-Za-z][A-Za-z'’-]*[A-Za-z])(?![\w:*?~(])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+# A "?" that ends a word ends a question; a wildcard "?" stands inside a word ("colo?r").
+_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s\"')]|$)")
 _SYNTAX = re.compile(r"[\"'()\[\]{}:^~*?+\-!\\/<>=&|]")
 
 
@@ -116,7 +118,9 @@ def expand_therapies(text: str, taxonomy: Taxonomy) -> str:
         else:
             i += 1
     for start, end, tid in reversed(spans):
-        text = f"{text[:start]}({text[start:end]} OR therapies:{tid}^{EXPANSION_BOOST}){text[end:]}"
+        typed = text[start:end]
+        typed = f"({typed})" if " " in typed else typed  # the words stay together, AND-ed
+        text = f"{text[:start]}({typed} OR therapies:{tid}^{EXPANSION_BOOST}){text[end:]}"
     return text
 
 
@@ -192,18 +196,21 @@ def _vocabulary(reader, first_letter: str) -> list[str]:
     return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("words", first_letter)]
 
 
-def correct(text: str, reader) -> str:
+def correct(text: str, reader, taxonomy: Taxonomy | None = None) -> str:
     """Replace words the index has never seen by the closest word it has.
 
-    Only unknown words are touched, and only within one edit (two for long
-    words), so a rare but real word is never "corrected" into another.
+    Only unknown words of five letters or more are touched, and only within
+    one edit (two from nine letters on), so that a real word the corpus lacks
+    is rarely "corrected" into another; the taxonomy's names are never typos.
     """
     out, last = [], 0
     for m in _WORD.finditer(text):
         word = m.group(1)
         low = word.lower()
-        if word in _OPERATORS or low in STOP or len(low) < 4 or reader.doc_frequency("words", low):
+        if word in _OPERATORS or low in STOP or len(low) < 5 or reader.doc_frequency("words", low):
             continue
+        if taxonomy is not None and (low,) in taxonomy.query_names[0]:
+            continue  # a therapy's own name or acronym is not a typo
         best = _closest(low, _vocabulary(reader, low[0]), reader)
         if best:
             out.append(text[last : m.start()] + best)
@@ -215,7 +222,7 @@ def _closest(word: str, vocab: list[str], reader) -> str | None:
     from rapidfuzz.distance import OSA
     from rapidfuzz.process import extract
 
-    limit = 1 if len(word) <= 7 else 2
+    limit = 1 if len(word) <= 8 else 2
     # Candidates share the first letter, which also keeps a real word the
     # corpus lacks ("night") from turning into one it has ("right").
     found = extract(word, vocab, scorer=OSA.distance, score_cutoff=limit, limit=50)
@@ -257,8 +264,9 @@ def search(index_dir: Path, request: SearchRequest, taxonomy: Taxonomy | None = 
 def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchResult:
     """Search with an open Whoosh searcher (the benchmark keeps one open)."""
     typed = " ".join(request.query.split())
-    corrected = correct(typed, searcher.reader())
-    suggestion = corrected if corrected != typed else None
+    asked = _QUESTION_MARK.sub("", typed)
+    corrected = correct(asked, searcher.reader(), taxonomy)
+    suggestion = corrected if corrected != asked else None
     expanded = expand_therapies(corrected, taxonomy)
     strict = _safe_parse(_parser(schema, AndGroup), expanded)
     strict = _tame_wildcards(strict, _typed_prefixes(expanded), searcher.reader())

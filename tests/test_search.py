@@ -319,3 +319,22 @@ def test_colour_on_a_terminal_and_never_with_no_color(corpus_index) -> None:
     assert status == 0 and "\x1b[1;31m" in out and "relapse" in out.lower()
     status, out = _on_a_terminal(args, env | {"NO_COLOR": "1"})
     assert status == 0 and "\x1b[" not in out and "relapse" in out.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [("what is CBT?", "Cognitive Behavioral Therapy (CBT) for heroin addiction"), ("What is MAT?", "Overview of MAT")],
+)
+def test_a_question_mark_ends_a_question_not_a_wildcard(corpus_index, question: str, heading: str) -> None:
+    result = search(corpus_index, SearchRequest(question, limit=5))
+    assert result.suggestion is None and heading in [h.heading for h in result.hits]
+
+
+def test_a_multi_word_therapy_name_keeps_its_words_together(corpus_index) -> None:
+    result = search(corpus_index, SearchRequest("twelve step", limit=3))
+    assert "step" not in result.hits[0].heading.lower() or "12" in result.hits[0].text
+    assert all(re.search(r"12.step|twelve.step", h.text, re.I) or "twelve-step" in h.therapies for h in result.hits)
+
+
+def test_a_therapy_name_is_never_corrected(corpus_index) -> None:
+    assert search(corpus_index, SearchRequest("MOUD")).suggestion is None
