@@ -106,6 +106,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except click.UsageError as err:
             raise _Failure(_usage_line(err)) from None
+        except KeyboardInterrupt:
+            click.echo("searcher: interrupted", err=True)
+            sys.exit(130)
         except BrokenPipeError:  # the reader went away (| head): stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_NO_MATCH)
@@ -182,6 +185,7 @@ def search_cmd(
     from searcher import query as q
     from searcher.errors import IndexMissing
 
+    explicit_index = index_dir is not None
     index_dir = index_dir or default_index()
     text = _utf8(" ".join(query))
     section, doc_glob = _utf8(section), _utf8(doc_glob)
@@ -192,9 +196,10 @@ def search_cmd(
     try:
         result = q.search(index_dir, request)
     except IndexMissing:
-        if not DEFAULT_CORPUS.is_dir():
+        if explicit_index or not DEFAULT_CORPUS.is_dir():  # never build into a folder the user named
             raise
-        click.echo(f"searcher: no index at {index_dir}; building it from {DEFAULT_CORPUS}/ first", err=True)
+        where = index_dir if index_dir.is_absolute() else f"./{index_dir}"
+        click.echo(f"searcher: no index at {where}; building it from ./{DEFAULT_CORPUS}/ first", err=True)
         click.echo(_run_index(index_dir, [DEFAULT_CORPUS], False, None).summary(), err=True)
         result = q.search(index_dir, request)
     from searcher import render

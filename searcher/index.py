@@ -58,7 +58,7 @@ class IndexReport:
         return (
             f"{self.added} added, {self.changed} changed, {self.removed} removed, "
             f"{self.unchanged} unchanged, {self.skipped} skipped; "
-            f"{self.sections} sections indexed in {self.seconds:.2f}s"
+            f"{self.sections} section{'' if self.sections == 1 else 's'} indexed in {self.seconds:.2f}s"
         )
 
 
@@ -277,6 +277,9 @@ def update_index(
     """
     started = time.perf_counter()
     report = IndexReport()
+    missing = [str(r) for r in roots or () if not os.path.lexists(r)]
+    if missing:  # a mistyped path would otherwise be remembered as a root
+        raise SearcherError(f"no such file or folder: {', '.join(missing)}")
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:

@@ -42,7 +42,9 @@ def pause(point: str) -> None:
 
 def damaged_error(index_dir: Path, err: Exception | str) -> IndexDamaged:
     what = err if isinstance(err, str) else f"{type(err).__name__}: {err}"
-    return IndexDamaged(f"index at {index_dir} is damaged ({what}); rebuild it with: searcher index --rebuild")
+    return IndexDamaged(
+        f"index at {index_dir} is damaged ({what}); rebuild it with: searcher index --rebuild --index {index_dir}"
+    )
 
 
 class Snapshot(FileIndex):
@@ -84,14 +86,14 @@ def open_index(index_dir: Path) -> windex.Index:
     replaces the state being opened, the new one is opened instead.
     """
     if not index_dir.is_dir():
-        raise IndexMissing(f"no index at {index_dir}; build one with: searcher index [PATH]")
+        raise IndexMissing(f"no index at {index_dir}; build one with: searcher index --index {index_dir} PATH")
     storage = FileStorage(str(index_dir))
     for _ in range(20):
         generation = TOC._latest_generation(storage, INDEX_NAME)
         if generation < 0:
             if _has_segments(storage):
                 raise damaged_error(index_dir, "its table of contents is missing")
-            raise IndexMissing(f"no index at {index_dir}; build one with: searcher index [PATH]")
+            raise IndexMissing(f"no index at {index_dir}; build one with: searcher index --index {index_dir} PATH")
         pause("open")
         try:
             toc = TOC.read(storage, INDEX_NAME, generation)

@@ -135,3 +135,12 @@ def test_a_reader_that_goes_away_ends_the_output_quietly(corpus_index) -> None:
     proc.stdout.close()  # like `| head -c 100`
     stderr = proc.stderr.read()
     assert proc.wait() == 1 and stderr == b""
+
+
+def test_a_mistyped_path_is_an_error_and_not_remembered(cli, tmp_path, corpus_copy) -> None:
+    ix = tmp_path / "ix"
+    result = cli("index", tmp_path / "no-such-folder", "--index", ix)
+    assert result.exit_code == 2 and "no such file or folder" in result.stderr
+    assert cli("index", corpus_copy, "--index", ix).exit_code == 0
+    again = cli("index", "--index", ix)
+    assert again.exit_code == 0 and "warning" not in again.stderr

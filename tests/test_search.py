@@ -209,7 +209,7 @@ def test_first_search_builds_the_index_from_corpus(cli, tmp_path, monkeypatch) -
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SEARCHER_INDEX", raising=False)
     result = cli("search", "methadone")
-    assert result.exit_code == 0 and "building it from corpus/" in result.stderr
+    assert result.exit_code == 0 and "building it from ./corpus/" in result.stderr
     assert (tmp_path / "index").is_dir()
 
 
@@ -338,3 +338,13 @@ def test_a_multi_word_therapy_name_keeps_its_words_together(corpus_index) -> Non
 
 def test_a_therapy_name_is_never_corrected(corpus_index) -> None:
     assert search(corpus_index, SearchRequest("MOUD")).suggestion is None
+
+
+def test_a_named_index_folder_is_never_built_into(cli, tmp_path, monkeypatch) -> None:
+    from tests.conftest import CORPUS
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    result = cli("search", "--index", tmp_path / "elsewhere", "methadone")
+    assert result.exit_code == 2 and "no index at" in result.stderr
+    assert not (tmp_path / "elsewhere").exists()
