@@ -427,16 +427,3 @@ def looks_like_html(name: str, text: str) -> bool:
 def clean(text: str, name: str = "") -> list[Block]:
     """Clean ``text`` as HTML or as scraped plain text, by its name and its start."""
     return clean_html(text) if looks_like_html(name, text) else clean_text(text)
-
-
-def blocks_to_text(blocks: list[Block]) -> str:
-    """The cleaned text a user sees with ``searcher clean``: one block a line."""
-    out = []
-    for b in blocks:
-        if b.kind == "item":
-            out.append("  " * b.depth + "- " + b.text)
-        elif b.kind in ("heading", "title"):
-            out.append(f"\n{'#' * max(b.level, 1)} {b.text}")
-        else:
-            out.append(b.text)
-    return "\n".join(out).strip() + "\n"

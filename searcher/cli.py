@@ -216,16 +216,16 @@ def search_cmd(
 @main.command("clean")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
 def clean_cmd(file: Path) -> None:
-    """Print the cleaned text of FILE (or - for stdin): exactly what gets indexed."""
-    from searcher.clean import blocks_to_text, clean
-    from searcher.read import decode, read_text, strip_controls
+    """Print the sections of FILE (or - for stdin) as they get indexed: headings marked with #."""
+    from searcher.ingest import sections_as_text, sections_of_text
+    from searcher.read import decode, read_text
 
     if str(file) == "-":
         text = decode(sys.stdin.buffer.read(), "<stdin>")
         name = "-"
     else:
         text, name = read_text(file), file.name
-    click.echo(strip_controls(blocks_to_text(clean(text, name))), nl=False)
+    click.echo(sections_as_text(sections_of_text(text, name)), nl=False)
 
 
 @main.command("export")

