@@ -302,7 +302,7 @@ class _ListDepth:
         return len(stack) - 1
 
 
-def _finish(blocks: list[Block], kind: str, text: str, line: int, depth: int = 0, level: int = 0) -> bool:
+def _finish(blocks: list[Block], kind: str, text: str, line: int, depth: int = 0, level: int = 0, end: int = 0) -> bool:
     """Append a cleaned block unless it is boilerplate; False once a boilerplate zone starts."""
     text = strip_calls_to_action(normalize_space(text))
     if kind == "item":
@@ -319,7 +319,7 @@ def _finish(blocks: list[Block], kind: str, text: str, line: int, depth: int = 0
             blocks.append(Block(kind, glued[0], line, depth))
             blocks.append(Block("heading", glued[1], line))
             return True
-    blocks.append(Block(kind, text, line, depth, level))
+    blocks.append(Block(kind, text, line, depth, level, end))
     return True
 
 
@@ -411,7 +411,8 @@ def clean_html(text: str) -> list[Block]:
     blocks: list[Block] = []
     for kind, raw, line, depth, level in _blocks_of(soup):
         # Text nodes of a real page are text: "&lt;div&gt;" in it is a word, not a tag.
-        if not _finish(blocks, kind, raw, line, depth, level):
+        end = line + raw.strip().count("\n")  # a paragraph may run over several source lines
+        if not _finish(blocks, kind, raw, line, depth, level, end):
             break
     return blocks
 

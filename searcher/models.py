@@ -19,6 +19,12 @@ class Block:
     line: int
     depth: int = 0
     level: int = 0
+    end: int = 0  # last source line, when the block spans several (HTML)
+
+    @property
+    def last_line(self) -> int:
+        """The block's last source line."""
+        return max(self.end, self.line)
 
 
 @dataclass(slots=True)

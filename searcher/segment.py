@@ -113,7 +113,7 @@ def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Sec
 
     for i, block in enumerate(body):
         if heads[i]:
-            flush(body[i - 1].line if i else block.line)
+            flush(body[i - 1].last_line if i else block.line)
             level = levels[i]
             while stack and stack[-1][0] >= level:
                 stack.pop()
@@ -121,5 +121,5 @@ def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Sec
             heading, start, content = block.text, block.line, []
         else:
             content.append(block)
-    flush(body[-1].line)
+    flush(body[-1].last_line)
     return sections

@@ -144,3 +144,16 @@ def test_a_mistyped_path_is_an_error_and_not_remembered(cli, tmp_path, corpus_co
     assert cli("index", corpus_copy, "--index", ix).exit_code == 0
     again = cli("index", "--index", ix)
     assert again.exit_code == 0 and "warning" not in again.stderr
+
+
+def test_html_sections_end_on_the_last_line_of_their_text(tmp_path) -> None:
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "page.html").write_text(
+        "<html><body>\n<h2>Naloxone</h2>\n<p>Naloxone reverses\nan opioid overdose\nwithin minutes.</p>\n"
+        "<h2>Nasal spray</h2>\n<p>One spray\nin each nostril.</p>\n</body></html>\n",
+        encoding="utf-8",
+    )
+    update_index(tmp_path / "ix", [root], workers=1)
+    lines = sorted((r["line_start"], r["line_end"]) for r in records(tmp_path / "ix").values())
+    assert lines == [(2, 5), (6, 8)]
