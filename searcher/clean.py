@@ -104,6 +104,8 @@ _TAG_TAIL = re.compile(
     re.IGNORECASE,
 )
 _ANY_TAG = re.compile(r"<[^<>]*>")
+_ATX_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # What a browser never shows: comments, scripts and styles.  In scraped text
 # one that is never closed ends with its line, so a stray "<!--" costs no more.
 _HIDDEN = re.compile(
@@ -333,10 +335,15 @@ def clean_text(text: str) -> list[Block]:
         stripped = raw.strip(" \t\u00a0\ufeff")
         if not stripped:
             continue
-        kind, glyph = "line", ""
+        kind, glyph, level = "line", "", 0
         if re.match(r"<\s*li\b", stripped, re.IGNORECASE):
             kind, glyph = "item", "li"
         line = fix_fragments(stripped).strip()
+        if "*" in line or "_" in line:
+            line = _EMPHASIS.sub(r"\2", line)
+        atx = _ATX_HEADING.match(line)
+        if atx:  # a Markdown heading: "## Evidence"
+            kind, level, line = "heading", len(atx[1]), atx[2]
         bullet = _BULLET.match(line)
         if bullet and len(line) > bullet.end():
             kind, glyph = "item", bullet.group().strip()
@@ -347,7 +354,7 @@ def clean_text(text: str) -> list[Block]:
             depth = 0
             if _HAS_WORD.search(line):
                 lists.reset()
-        if not _finish(blocks, kind, line, number, depth):
+        if not _finish(blocks, kind, line, number, depth, level):
             break
     return blocks
 

@@ -179,3 +179,16 @@ def test_markup_the_parser_rejects_is_read_as_text() -> None:
 def test_escaped_angle_brackets_in_a_page_are_words() -> None:
     page = "<html><body><p>Use &lt;div&gt; tags in List&lt;String&gt; and a &lt;b and c&gt; d.</p></body></html>"
     assert [b.text for b in clean(page, "p.html")] == ["Use <div> tags in List<String> and a <b and c> d."]
+
+
+def test_markdown_headings_and_emphasis() -> None:
+    text = (
+        "# Guide\n\nVouchers reward **negative** tests.\n\n## How vouchers work\n\nEach test earns __one__ voucher.\n"
+    )
+    blocks = clean(text, "guide.md")
+    assert [(b.kind, b.text, b.level) for b in blocks] == [
+        ("heading", "Guide", 1),
+        ("line", "Vouchers reward negative tests.", 0),
+        ("heading", "How vouchers work", 2),
+        ("line", "Each test earns one voucher.", 0),
+    ]
