@@ -284,7 +284,7 @@ def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchR
         second = searcher.search(loose, filter=filt, limit=wanted + len(ranked))
         seen = {hit.docnum for hit in ranked}
         ranked += [hit for hit in _top(second) if hit.docnum not in seen][: wanted - len(ranked)]
-    words = _body_terms(strict)
+    words = _body_terms(strict, searcher.reader())
     hits: list[Hit] = []
     per_doc: dict[str, int] = {}
     for hit in ranked:
@@ -338,9 +338,15 @@ def _or_terms(query: Query) -> list[Term] | None:
     return None
 
 
-def _body_terms(query: Query) -> set[str]:
-    """The indexed forms (stems) the query looks for in the body."""
-    return {t.decode() if isinstance(t, bytes) else t for f, t in query.iter_all_terms() if f == "body"}
+def _body_terms(query: Query, reader) -> set[str]:
+    """The indexed forms (stems) the query looks for in the body, prefixes expanded."""
+    terms = set()
+    for leaf in query.leaves():
+        if getattr(leaf, "fieldname", None) != "body":
+            continue
+        pairs = leaf.expanded_terms(reader) if isinstance(leaf, MultiTerm) else leaf.iter_all_terms()
+        terms.update(t.decode("utf-8") if isinstance(t, bytes) else t for _, t in pairs)
+    return terms
 
 
 def _hit(hit, stems: set[str]) -> Hit:

@@ -348,3 +348,8 @@ def test_a_named_index_folder_is_never_built_into(cli, tmp_path, monkeypatch) ->
     result = cli("search", "--index", tmp_path / "elsewhere", "methadone")
     assert result.exit_code == 2 and "no index at" in result.stderr
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_prefix_matches_are_highlighted(corpus_index) -> None:
+    result = search(corpus_index, SearchRequest("detox*", limit=3))
+    assert result.hits and all(any(m and t.lower().startswith("detox") for t, m in h.snippet) for h in result.hits)
