@@ -67,6 +67,7 @@ class Hit:
     snippet: list[tuple[str, bool]]
     text: str
     id: str = ""
+    path: str = ""  # the file's absolute path when it was indexed
 
 
 @dataclass
@@ -364,6 +365,7 @@ def _hit(hit, stems: set[str]) -> Hit:
         snippet=snippet(text, stems),
         text=text,
         id=hit.get("id", ""),
+        path=hit.get("file", ""),
     )
 
 

@@ -7,6 +7,7 @@ before it reaches a terminal; JSON escapes them by itself.
 from __future__ import annotations
 
 import json
+import os
 import re
 import textwrap
 
@@ -43,13 +44,23 @@ def snippet_text(hit: Hit, color: bool = False) -> str:
     return out.strip()
 
 
+def shown_path(hit: Hit) -> str:
+    """The hit's file as a path that opens from here when it lies below the
+    current folder (``corpus/x.txt``), else its path inside its indexed folder."""
+    if not hit.path:
+        return hit.doc
+    rel = os.path.relpath(hit.path)
+    return hit.doc if rel.startswith("..") else rel
+
+
 def hit_header(hit: Hit, color: bool = False, width: int = 80) -> str:
     """``path:line: parent › heading [therapies]``, kept within ``width``.
 
     When it does not fit, the therapies move to a line of their own, then the
     parent headings give way, then the end of the heading.
     """
-    where = f"{safe(hit.doc)}:{hit.line_start}: "
+    shown = safe(shown_path(hit))
+    where = f"{shown}:{hit.line_start}: "
     path = [safe(h) for h in hit.heading_path] or [safe(hit.heading)]
     tags = f" [{', '.join(hit.therapies)}]" if hit.therapies else ""
     own_line = len(where) + len(" › ".join(path)) + len(tags) > width
@@ -61,7 +72,9 @@ def hit_header(hit: Hit, color: bool = False, width: int = 80) -> str:
     if len(" › ".join(path)) > room:
         keep = max(room - len(" › ".join(path[:-1])) - (3 if len(path) > 1 else 0), 12)
         path[-1] = path[-1][: keep - 1].rstrip() + "…"
-    head = f"{_paint(safe(hit.doc), PATH, color)}:{_paint(str(hit.line_start), LINE, color)}: {' › '.join(path)}"
+    head = (
+        f"{_paint(safe(shown_path(hit)), PATH, color)}:{_paint(str(hit.line_start), LINE, color)}: {' › '.join(path)}"
+    )
     if not tags:
         return head
     if own_line:

@@ -353,3 +353,14 @@ def test_a_named_index_folder_is_never_built_into(cli, tmp_path, monkeypatch) ->
 def test_prefix_matches_are_highlighted(corpus_index) -> None:
     result = search(corpus_index, SearchRequest("detox*", limit=3))
     assert result.hits and all(any(m and t.lower().startswith("detox") for t, m in h.snippet) for h in result.hits)
+
+
+def test_paths_below_the_current_folder_open_from_it(cli, tmp_path, monkeypatch) -> None:
+    from tests.conftest import CORPUS
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    cli("index", "corpus")
+    first = cli("search", "contingency", "management").stdout.splitlines()[0]
+    assert first.startswith("corpus/001_2190117fb8c6e72a.txt:37: ")
+    assert (tmp_path / first.split(":")[0]).is_file()
