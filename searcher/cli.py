@@ -208,8 +208,7 @@ def search_cmd(
         click.echo(render.as_json(result))
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        width = min(shutil.get_terminal_size().columns if sys.stdout.isatty() else 80, 120)
-        click.echo(render.human(result, color=color, width=width, explain=explain))
+        click.echo(render.human(result, color=color, width=_width(), explain=explain))
     sys.exit(EXIT_MATCH if result.hits else EXIT_NO_MATCH)
 
 
@@ -247,22 +246,21 @@ def sections_cmd(doc: str | None, index_dir: Path | None) -> None:
     """The outline of one document (path or glob) or of all: headings, lines and therapy tags."""
     import fnmatch
 
-    from searcher.render import safe
+    from searcher.render import outline
     from searcher.store import iter_sections
 
-    current, shown = None, 0
-    for s in iter_sections(index_dir or default_index()):
-        if doc and not (s["doc"] == doc or fnmatch.fnmatchcase(s["doc"], doc)):
-            continue
-        if s["doc"] != current:
-            current = s["doc"]
-            click.echo(f"{safe(current)}: {safe(s['title'])}")
-        indent = "  " * len(s["heading_path"])
-        tags = f"  [{', '.join(s['therapies'])}]" if s["therapies"] else ""
-        click.echo(f"{s['line_start']:>6}-{s['line_end']:<6}{indent}{safe(s['heading'])} ({s['kind']}){tags}")
-        shown += 1
-    if not shown:
+    def wanted(name: str) -> bool:  # a glob, the path inside its folder, or a path that ends with it
+        return not doc or fnmatch.fnmatchcase(name, doc) or doc.endswith("/" + name) or name == doc
+
+    sections = [s for s in iter_sections(index_dir or default_index()) if wanted(s["doc"])]
+    if not sections:
         _fail(f"no document matches {doc!r}" if doc else "the index holds no sections")
+    click.echo(outline(sections, _width()))
+
+
+def _width() -> int:
+    """Columns to fit human output in: the terminal's (at most 120), else 80."""
+    return min(shutil.get_terminal_size().columns if sys.stdout.isatty() else 80, 120)
 
 
 @main.command("therapies")

@@ -142,3 +142,32 @@ def as_json(result: SearchResult) -> str:
         },
         ensure_ascii=False,
     )
+
+
+def outline(sections: list[dict], width: int = 80) -> str:
+    """Documents with their headings (indented by depth), source lines, kind and therapies."""
+    lines: list[str] = []
+    current, shown_path = None, []
+    for s in sections:
+        if s["doc"] != current:
+            current, shown_path = s["doc"], []
+            lines.append(_fit(f"{safe(current)}: {safe(s['title'])}", width))
+        path = [safe(h) for h in s["heading_path"]] or [safe(s["heading"])]
+        for depth in range(len(path) - 1):  # parents that hold no text of their own
+            if shown_path[: depth + 1] != path[: depth + 1]:
+                lines.append(_fit(f"{'':13}{'  ' * (depth + 1)}{path[depth]}", width))
+        shown_path = path
+        where = f"{s['line_start']:>6}-{s['line_end']:<6} {'  ' * len(path)}"
+        tags = f"  [{', '.join(s['therapies'])}]" if s["therapies"] else ""
+        line = f"{where}{safe(s['heading'])} ({s['kind']})"
+        if tags and len(line) + len(tags) <= width:
+            lines.append(line + tags)
+        else:  # like search output: therapies that do not fit go on a line of their own
+            lines.append(_fit(line, width))
+            if tags:
+                lines.append(_fit(" " * (len(where) + 2) + tags.strip(), width))
+    return "\n".join(lines)
+
+
+def _fit(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: width - 1] + "…"

@@ -118,7 +118,8 @@ def test_export_and_sections_commands(cli, tmp_path, corpus_copy) -> None:
     assert lines and all(keys <= set(line) for line in lines)
     outline = cli("sections", "001_2190117fb8c6e72a.txt", "--index", ix)
     assert outline.exit_code == 0
-    assert "Cognitive Behavioral Therapy (CBT) for heroin addiction (body)  [cbt]" in outline.stdout
+    assert "Cognitive Behavioral Therapy (CBT) for heroin addiction (body)" in outline.stdout
+    assert max(len(line) for line in outline.stdout.splitlines()) <= 80
     assert "000_fd7004bbd8f47188.txt" not in outline.stdout
 
 
