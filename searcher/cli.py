@@ -276,12 +276,6 @@ def therapies_cmd(index_dir: Path | None, as_json: bool) -> None:
 
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'therapy':<26}{'sections':>9}{'docs':>6}  also called")
+    click.echo(f"{'therapy':<26}{'sections':>9}{'docs':>6}  name (every alias: --json)")
     for r in rows:
-        names: list[str] = []
-        for name in dict.fromkeys([*r["acronyms"], *r["aliases"]]):
-            if len(", ".join([*names, name])) > 35:
-                names.append("…")
-                break
-            names.append(name)
-        click.echo(f"{r['id']:<26}{r['sections']:>9}{r['documents']:>6}  {', '.join(names)}")
+        click.echo(f"{r['id']:<26}{r['sections']:>9}{r['documents']:>6}  {r['name']}")

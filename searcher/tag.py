@@ -113,8 +113,13 @@ class Taxonomy:
         for t in self.therapies:
             if wanted in {" ".join(re.split(r"[\s_-]+", n)) for n in t.names}:
                 return t.id
+        import difflib
+
+        names = {n: t.id for t in self.therapies for n in t.names}
+        close = [names[n] for n in difflib.get_close_matches(wanted, names, n=3, cutoff=0.75)]
+        hint = f"did you mean {', '.join(dict.fromkeys(close))}? " if close else ""
         known = ", ".join(t.id for t in self.therapies)
-        raise UnknownTherapy(f"unknown therapy {name!r}; known: {known}")
+        raise UnknownTherapy(f"unknown therapy {name!r}; {hint}known: {known}")
 
     def by_id(self, tid: str) -> Therapy:
         """The therapy with id ``tid``."""

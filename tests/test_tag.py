@@ -47,3 +47,8 @@ def test_unknown_therapy_lists_the_known_ones(taxonomy) -> None:
 
 def test_one_word_names_match_in_the_plural(taxonomy) -> None:
     assert "methadone" in taxonomy.tag("Clinics dispense methadones daily.")
+
+
+def test_unknown_therapy_suggests_the_closest_name(taxonomy) -> None:
+    with pytest.raises(UnknownTherapy, match="did you mean motivational-interviewing"):
+        taxonomy.resolve("motivational interviw")
