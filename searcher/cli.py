@@ -153,7 +153,7 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, wo
 
 
 @main.command("search")
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
 @click.option("--section", help="Keep sections whose heading path holds all these words.")
 @click.option(
     "--therapy",
@@ -190,8 +190,8 @@ def search_cmd(
     text = _utf8(" ".join(query))
     section, doc_glob = _utf8(section), _utf8(doc_glob)
     therapies = tuple(_utf8(t) for t in therapies)
-    if not text.strip():
-        _fail("empty query")
+    if not text.strip() and not (section or therapies or doc_glob):
+        _fail("empty query: give words to search for, or a filter (--section, --therapy, --doc)")
     request = q.SearchRequest(text, section, list(therapies), doc_glob, limit, per_doc)
     try:
         result = q.search(index_dir, request)

@@ -18,7 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from whoosh.qparser import AndGroup, MultifieldParser
-from whoosh.query import And, AndNot, MultiTerm, Not, NullQuery, Or, Prefix, Query, Term
+from whoosh.query import And, AndNot, Every, MultiTerm, Not, NullQuery, Or, Prefix, Query, Term
 from whoosh.scoring import BM25F
 
 from searcher.schema import FIELD_BOOSTS, SEARCH_FIELDS, STEMMED, STOP
@@ -269,7 +269,8 @@ def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchR
     corrected = correct(asked, searcher.reader(), taxonomy)
     suggestion = corrected if corrected != asked else None
     expanded = expand_therapies(corrected, taxonomy)
-    strict = _safe_parse(_parser(schema, AndGroup), expanded)
+    # Filters alone (no words) keep every section they allow.
+    strict = _safe_parse(_parser(schema, AndGroup), expanded) if expanded.strip() else Every()
     strict = _tame_wildcards(strict, _typed_prefixes(expanded), searcher.reader())
     loose = loosen(strict)
     filt = _filter(request, searcher, taxonomy)

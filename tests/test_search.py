@@ -364,3 +364,10 @@ def test_paths_below_the_current_folder_open_from_it(cli, tmp_path, monkeypatch)
     first = cli("search", "contingency", "management").stdout.splitlines()[0]
     assert first.startswith("corpus/001_2190117fb8c6e72a.txt:37: ")
     assert (tmp_path / first.split(":")[0]).is_file()
+
+
+def test_filters_alone_list_the_sections_they_keep(cli, corpus_index) -> None:
+    data = hits(cli, corpus_index, "--therapy", "cbt")
+    tagged = {s["id"] for s in iter_sections(corpus_index) if "cbt" in s["therapies"]}
+    assert {h["id"] for h in data["hits"]} == tagged and data["total"] == len(tagged)
+    assert cli("search", "--index", corpus_index).exit_code == 2
