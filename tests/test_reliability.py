@@ -275,26 +275,27 @@ def test_invalid_utf8_keeps_the_valid_text(index_docs, docs, cli, tmp_path):
 # Size and depth --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["nested.html", "nested.txt"])
-def test_50000_nested_tags(index_docs, docs, name):
-    (docs / name).write_text("<div>" * 50_000 + "Deep Heading<p>deepword inside</p>" + "</div>" * 50_000)
+NESTED = "<div>" * 50_000 + "Deep Heading<p>deepword inside</p>" + "</div>" * 50_000
+UNCLOSED_NESTED = "<ul><li>" * 50_000 + "deepword at the bottom"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("nested.html", NESTED, "deepword inside"),
+        ("nested.txt", NESTED, "deepword inside"),
+        ("deep-unclosed.html", UNCLOSED_NESTED, "deepword at the bottom"),
+        ("deep-unclosed.txt", UNCLOSED_NESTED, "deepword at the bottom"),
+    ],
+)
+def test_50000_nested_tags(index_docs, docs, name, text, words):
+    (docs / name).write_text(text)
     result, bad, _ = index_docs()
     warnings = assert_clean_stderr(result.stderr)
     if warnings:
         assert_skipped(result.stderr, name)
     else:
-        assert "deepword inside" in bad[name]["text"]
-
-
-@pytest.mark.parametrize("name", ["deep-unclosed.html", "deep-unclosed.txt"])
-def test_50000_unclosed_nested_tags(index_docs, docs, name):
-    (docs / name).write_text("<ul><li>" * 50_000 + "deepword at the bottom")
-    result, bad, _ = index_docs()
-    warnings = assert_clean_stderr(result.stderr)
-    if warnings:
-        assert_skipped(result.stderr, name)
-    else:
-        assert "deepword at the bottom" in bad[name]["text"]
+        assert words in bad[name]["text"]
 
 
 # Broken markup ------------------------------------------------------------------------
