@@ -41,18 +41,3 @@ class Section:
     line_start: int
     line_end: int
     therapies: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        """The export/JSON shape of a section."""
-        return {
-            "id": self.id,
-            "doc": self.doc,
-            "title": self.title,
-            "heading": self.heading,
-            "heading_path": list(self.heading_path),
-            "kind": self.kind,
-            "therapies": list(self.therapies),
-            "line_start": self.line_start,
-            "line_end": self.line_end,
-            "text": self.text,
-        }

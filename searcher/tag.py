@@ -121,10 +121,6 @@ class Taxonomy:
         known = ", ".join(t.id for t in self.therapies)
         raise UnknownTherapy(f"unknown therapy {name!r}; {hint}known: {known}")
 
-    def by_id(self, tid: str) -> Therapy:
-        """The therapy with id ``tid``."""
-        return next(t for t in self.therapies if t.id == tid)
-
 
 @lru_cache(maxsize=1)
 def default_taxonomy() -> Taxonomy:
