@@ -143,6 +143,7 @@ def _records(sections: list[Section], key: str) -> Iterator[dict]:
             "therapies": ",".join(s.therapies),
             "line_start": s.line_start,
             "line_end": s.line_end,
+            "anchor": s.anchor,
             "body": s.text,
         }
         if i == 0:

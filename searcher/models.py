@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 class Block:
     """One logical line of cleaned text with the source line it came from.
 
-    ``kind`` is ``heading`` (a real HTML heading or a glued heading split off),
-    ``line`` (a plain text line, maybe a heading candidate), ``item`` (a list
-    item, with ``depth``) or ``title`` (an HTML ``<title>``).
+    ``kind`` is ``heading`` (a real heading of the format, with ``level``),
+    ``line`` (a plain text line, maybe a heading candidate), ``para`` (a
+    paragraph, table cell or other text the format says is no heading),
+    ``code`` (preformatted text, kept verbatim), ``item`` (a list item, with
+    ``depth``) or ``title`` (the document's own title).  ``anchor`` is the id
+    a browser can jump to (the block's own, or the nearest one before it).
     """
 
     kind: str
@@ -20,6 +23,7 @@ class Block:
     depth: int = 0
     level: int = 0
     end: int = 0  # last source line, when the block spans several (HTML)
+    anchor: str = ""
 
     @property
     def last_line(self) -> int:
@@ -41,3 +45,4 @@ class Section:
     line_start: int
     line_end: int
     therapies: list[str] = field(default_factory=list)
+    anchor: str = ""  # the heading's id in the page, for a link to the section

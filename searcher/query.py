@@ -68,6 +68,7 @@ class Hit:
     text: str
     id: str = ""
     path: str = ""  # the file's absolute path when it was indexed
+    anchor: str = ""
 
 
 @dataclass
@@ -367,6 +368,7 @@ def _hit(hit, stems: set[str]) -> Hit:
         text=text,
         id=hit.get("id", ""),
         path=hit.get("file", ""),
+        anchor=hit.get("anchor", ""),
     )
 
 

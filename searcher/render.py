@@ -123,6 +123,7 @@ def hit_json(hit: Hit) -> dict:
         "therapies": hit.therapies,
         "line_start": hit.line_start,
         "line_end": hit.line_end,
+        "anchor": hit.anchor,
         "score": hit.score,
         "snippet": snippet,
         "highlights": spans,

@@ -121,6 +121,7 @@ def make_schema() -> Schema:
         therapies=KEYWORD(stored=True, commas=True, scorable=True),
         line_start=STORED(),
         line_end=STORED(),
+        anchor=STORED(),
         body=TEXT(analyzer=STEMMED, stored=True),
         words=TEXT(analyzer=PLAIN, phrase=False),
     )

@@ -29,6 +29,13 @@ def is_heading_line(block: Block) -> bool:
     return text[0].isupper() or text[0].isdigit()
 
 
+def _block_text(block: Block) -> str:
+    """A block as a line (or lines, for code) of the section's text."""
+    if block.kind == "item":
+        return "  " * block.depth + "- " + block.text
+    return block.text
+
+
 def slugify(text: str) -> str:
     """A URL-safe slug of a heading, for readable stable ids."""
     return _SLUG.sub("-", text.lower()).strip("-")[:80] or "section"
@@ -83,7 +90,7 @@ def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Sec
     sections: list[Section] = []
     seen: dict[str, int] = {}
     stack: list[tuple[int, str]] = []
-    heading, start, content = "", body[0].line, []
+    heading, start, content, anchor = "", body[0].line, [], body[0].anchor
 
     def flush(end: int) -> None:
         if not content:
@@ -96,7 +103,7 @@ def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Sec
             slug = f"{slug}-{seen[slug]}"
         items = sum(b.kind == "item" for b in content)
         kind = "faq" if heading.endswith("?") else "list" if items * 2 > len(content) else "body"
-        text = "\n".join(("  " * b.depth + "- " + b.text) if b.kind == "item" else b.text for b in content)
+        text = "\n".join(_block_text(b) for b in content)
         sections.append(
             Section(
                 id=f"{doc}#{slug}",
@@ -108,6 +115,7 @@ def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Sec
                 text=text,
                 line_start=start,
                 line_end=max(end, start),
+                anchor=anchor,
             )
         )
 
@@ -118,7 +126,7 @@ def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Sec
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, block.text))
-            heading, start, content = block.text, block.line, []
+            heading, start, content, anchor = block.text, block.line, [], block.anchor or anchor
         else:
             content.append(block)
     flush(body[-1].last_line)

@@ -145,5 +145,6 @@ def stored_to_section(r: dict) -> dict:
         "therapies": [t for t in (r.get("therapies") or "").split(",") if t],
         "line_start": r["line_start"],
         "line_end": r["line_end"],
+        "anchor": r.get("anchor", ""),
         "text": r.get("body", ""),
     }
