@@ -433,5 +433,18 @@ def looks_like_html(name: str, text: str) -> bool:
 
 
 def clean(text: str, name: str = "") -> list[Block]:
-    """Clean ``text`` as HTML or as scraped plain text, by its name and its start."""
-    return clean_html(text) if looks_like_html(name, text) else clean_text(text)
+    """Clean ``text`` as HTML or as scraped plain text, by its name and its start.
+
+    Pages go through lxml (:mod:`searcher.page`); one that lxml cannot read
+    whole goes through BeautifulSoup, its text never taken for headings.
+    """
+    if not looks_like_html(name, text):
+        return clean_text(text)
+    from searcher.page import page_blocks
+
+    blocks = page_blocks(text)
+    if blocks is None:
+        blocks = [
+            Block("para", b.text, b.line, b.depth, end=b.end) if b.kind == "line" else b for b in clean_html(text)
+        ]
+    return blocks

@@ -1,0 +1,299 @@
+"""Stage 2 for web pages: an HTML page to blocks, through lxml.
+
+lxml parses a page some twenty times faster than BeautifulSoup builds its
+tree, and gives each element its source line.  The page's own structure is
+kept: headings are ``h1``-``h6`` (and ``role="heading"``) only, with the id a
+browser can jump to; paragraphs, table cells, definition terms and code are
+text of their section, code verbatim.  What the reader never sees (scripts,
+styles, hidden elements, permalink glyphs) and the site's chrome
+(:mod:`searcher.content`) never become blocks.  A page lxml cannot read
+whole (nesting deeper than libxml2 allows) goes to BeautifulSoup instead.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+
+from lxml import etree
+from lxml import html as lhtml
+
+from searcher.content import drop, main_content
+from searcher.models import Block
+
+_PARSER = lhtml.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, collect_ids=False)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NEVER_SHOWN = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "head",
+    "link",
+    "meta",
+    "map",
+    "audio",
+    "video",
+    "datalist",
+    "dialog",
+]
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_BLOCKS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "center",
+        "legend",
+    ]
+)
+_LISTS = frozenset(["ul", "ol", "menu"])
+_PERMALINK = re.compile(r"^[\s¶§#🔗⚓]*$")
+_GLYPH_EDGES = re.compile(r"^[\s¶§🔗⚓]+|[\s¶§🔗⚓]+$|\s+#$")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_HAS_WORD = re.compile(r"\w")
+_WORD = re.compile(r"\w{3,}")
+MAX_LXML_LINE = 65535
+
+
+def parse(text: str) -> etree._Element | None:
+    """The page's tree, or None when lxml could not read all of it."""
+    text = _XML_DECL.sub("", text, count=1)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    try:
+        root = lhtml.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+        return None
+    return root
+
+
+def page_title(root: etree._Element) -> str:
+    """``og:title``, else ``<title>``; the main ``h1`` is the caller's last resort."""
+    for meta in root.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title"):
+            title = normalize(meta.get("content") or "")
+            if title:
+                return title
+    for title in root.iter("title"):
+        text = normalize(title.text_content())
+        if text:
+            return text
+    return ""
+
+
+def normalize(text: str) -> str:
+    """Every run of white space as one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def _hidden(el: etree._Element) -> bool:
+    get = el.get
+    if get("data-searcher-ignore") is not None or get("hidden") is not None:
+        return True
+    if (get("aria-hidden") or "").lower() == "true":
+        return True
+    style = get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def prune(root: etree._Element) -> None:
+    """Drop what a reader never sees: scripts, styles, hidden elements, permalink glyphs."""
+    doomed = list(root.iter(*_NEVER_SHOWN))
+    for el in root.iter():
+        if not isinstance(el.tag, str) or _hidden(el) or _permalink(el):
+            doomed.append(el)
+    for el in doomed:
+        drop(el)
+
+
+def _permalink(el: etree._Element) -> bool:
+    """A heading's link to itself: Sphinx's ``headerlink`` or an anchor made of a glyph."""
+    if "headerlink" in (el.get("class") or ""):
+        return True
+    return el.tag == "a" and (el.get("href") or "").startswith("#") and bool(_PERMALINK.match(el.text_content()))
+
+
+class _Walker:
+    """Blocks of a subtree: one pass of start/end events, contexts on a stack."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.keys = itertools.count(1)
+        self.anchor = ""
+        self.line = 1
+        self.parts: list[str] = []
+        self.current: tuple | None = None
+
+    def walk(self, root: etree._Element) -> None:
+        # A context: (key, kind, line, depth, level, anchor, open lists).
+        stack = [(next(self.keys), "para", root.sourceline or self.line, 0, 0, self.anchor, 0)]
+        for event, el in etree.iterwalk(root, events=("start", "end")):
+            if event == "start":
+                self.line = max(self.line, el.sourceline or 0)
+                ident = el.get("id") or (el.get("name") if el.tag == "a" else None)
+                if ident:
+                    self.anchor = ident
+                ctx = self._context(el, stack[-1])
+                stack.append(ctx)
+                if el.tag == "br":
+                    self._add("\n" if ctx[1] == "code" else " ", ctx)
+                if el.text:
+                    self._add(el.text, ctx)
+            else:
+                stack.pop()
+                if el.tail and el is not root:
+                    self._add(el.tail, stack[-1])
+        self._flush()
+
+    def _context(self, el: etree._Element, ctx: tuple) -> tuple:
+        tag = el.tag
+        key, kind, line, depth, level, anchor, lists = ctx
+        if tag in _LISTS:
+            lists += 1
+        if tag not in _BLOCKS and el.get("role") != "heading":
+            return (key, kind, line, depth, level, anchor, lists)
+        key, line, anchor = next(self.keys), el.sourceline or self.line, self.anchor
+        if tag in _HEADINGS or el.get("role") == "heading":
+            kind, level = "heading", _HEADINGS.get(tag) or _aria_level(el)
+            anchor = _own_anchor(el) or anchor
+        elif tag == "pre":
+            kind = "code"
+        elif tag == "li":
+            kind, depth = "item", max(lists - 1, 0)
+        elif kind not in ("item", "code"):
+            kind = "para"
+        return (key, kind, line, depth, level, anchor, lists)
+
+    def _add(self, text: str, ctx: tuple) -> None:
+        if self.current is None or ctx[0] != self.current[0]:
+            self._flush()
+            line = ctx[2] if self.current is None or ctx[0] > self.current[0] else self.line
+            self.current = (*ctx[:2], line, *ctx[3:])
+        self.parts.append(text)
+
+    def _flush(self) -> None:
+        if self.current is None or not self.parts:
+            return
+        _, kind, line, depth, level, anchor, _ = self.current
+        raw = "".join(self.parts)
+        self.parts = []
+        if kind == "code":
+            text = "\n".join(r.rstrip() for r in raw.strip("\n").splitlines())
+        else:
+            text = normalize(raw)
+            if kind == "heading":
+                text = _GLYPH_EDGES.sub("", text)
+        if not _HAS_WORD.search(text):
+            return
+        end = line + raw.strip().count("\n")
+        self.blocks.append(Block(kind, text, line, depth, level, end, anchor))
+
+
+def _aria_level(el: etree._Element) -> int:
+    try:
+        return min(max(int(el.get("aria-level") or 2), 1), 6)
+    except ValueError:
+        return 2
+
+
+def _own_anchor(el: etree._Element) -> str:
+    """The id of a heading, or of the anchor inside it."""
+    for sub in el.iter():
+        ident = sub.get("id") or (sub.get("name") if sub.tag == "a" else None)
+        if ident:
+            return ident
+    return ""
+
+
+def _relocate(blocks: list[Block], source: str) -> None:
+    """Source lines past lxml's 65,535: found by each block's first word, in order."""
+    starts = [0] + [m.end() for m in re.finditer("\n", source)]
+    cursor = starts[MAX_LXML_LINE - 1] if len(starts) >= MAX_LXML_LINE else 0
+    for block in blocks:
+        if block.line < MAX_LXML_LINE:
+            continue
+        word = _WORD.search(block.text)
+        found = source.find(word.group(), cursor) if word else -1
+        if found >= 0:
+            cursor = found
+        span = block.last_line - block.line
+        block.line = bisect.bisect_right(starts, cursor)
+        block.end = block.line + span
+
+
+def page_blocks(text: str) -> list[Block] | None:
+    """The blocks of a page's title and main content; None when lxml cannot read it."""
+    root = parse(text)
+    if root is None:
+        return None
+    title = page_title(root)
+    prune(root)
+    body = root.find("body")
+    if body is None:
+        body = root
+    content = main_content(body)
+    walker = _Walker()
+    h1 = next(body.iter("h1"), None)
+    if h1 is not None and not any(h1 is c or c in h1.iterancestors() for c in content):
+        walker.walk(h1)  # the headline sits above the article it heads
+    for el in content:
+        walker.walk(el)
+    blocks = walker.blocks
+    if not title:
+        title = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), "")
+    if any(b.line >= MAX_LXML_LINE for b in blocks):
+        _relocate(blocks, text)
+    return ([Block("title", title, 1)] if title else []) + blocks
