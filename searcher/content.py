@@ -67,6 +67,9 @@ _TAG_BASE.update(dict.fromkeys(["h1", "h2", "h3", "h4", "h5", "h6", "th"], -5))
 _LINK_DENSE = frozenset(["div", "section", "ul", "ol", "table", "dl", "p", "span", "header"])
 MOST_OF_PAGE = 0.5
 MIN_PARAGRAPH = 25
+WIDEN_LINK_DENSITY = 0.25
+HEADLINE_SHARE = 0.5
+HEADLINE_MIN_TEXT = 400
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class Vocabulary:
     content: frozenset[str]
     roles: frozenset[str]
     tags: frozenset[str]
+    thread: frozenset[str]
 
     def names_chrome(self, el: etree._Element) -> bool:
         """True when the element's class or id names chrome in a strong word."""
@@ -88,6 +92,11 @@ class Vocabulary:
         parts = [p.lower() for p in _PARTS.findall(names)]
         chrome = any(p in self.strong or p.endswith(self.strong_long) for p in parts)
         return chrome and not any(p in self.content for p in parts)
+
+    def names_thread(self, el: etree._Element) -> bool:
+        """True for a comment thread, which may be longer than the article it follows."""
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        return any(p.lower() in self.thread for p in _PARTS.findall(names))
 
     def weight(self, el: etree._Element) -> int:
         """Readability's class weight: +25 for a content name, -25 for chrome."""
@@ -113,6 +122,7 @@ def vocabulary() -> Vocabulary:
         frozenset(data["content_words"]),
         frozenset(data["chrome_roles"]),
         frozenset(data["chrome_tags"]),
+        frozenset(data["thread_words"]),
     )
 
 
@@ -182,7 +192,8 @@ def drop_chrome(body: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
             continue
         if not isinstance(el.tag, str) or el is body:
             continue
-        if is_chrome(el, vocab) and stats.text.get(el, 0) <= limit and not _holds_content(el):
+        small = stats.text.get(el, 0) <= limit
+        if is_chrome(el, vocab) and (small or vocab.names_thread(el)) and not _holds_content(el):
             doomed.append(el)
             skip = el
     for el in doomed:
@@ -191,7 +202,12 @@ def drop_chrome(body: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
 
 def _holds_content(el: etree._Element) -> bool:
     """True for a wrapper of what the page says is its content or headline."""
-    return any(sub is not el for sub in el.iter("h1", "main", "article"))
+    for sub in el.iter():
+        if sub is not el and (
+            sub.tag in ("h1", "main") or sub.get("role") == "main" or sub.get("itemprop") == "articleBody"
+        ):
+            return True
+    return False
 
 
 def _is_inside(el: etree._Element, ancestor: etree._Element) -> bool:
@@ -229,7 +245,58 @@ def _scores(body: etree._Element, stats: Stats, vocab: Vocabulary) -> dict[etree
     return {el: s * (1 - stats.density(el)) for el, s in scores.items()}
 
 
-def _pick(body: etree._Element, scores: dict[etree._Element, float]) -> etree._Element | None:
+def _widen(top: etree._Element, body: etree._Element, stats: Stats) -> etree._Element:
+    """Climb to the container of all the prose: the other sections of a long document.
+
+    Readability's winner is the densest container, often one section of a
+    manual; its parent holds the other sections too when what it adds is
+    prose (few links), not a teaser list.
+    """
+    while (parent := top.getparent()) is not None and parent is not body:
+        added = stats.text.get(parent, 0) - stats.text.get(top, 0)
+        added_links = stats.links.get(parent, 0) - stats.links.get(top, 0)
+        if added > 0 and added_links / added > WIDEN_LINK_DENSITY:
+            break
+        if any(_teasers(sib) for sib in parent if sib is not top and isinstance(sib.tag, str)):
+            break
+        top = parent
+    return top
+
+
+def _teasers(el: etree._Element) -> bool:
+    """True when ``el`` holds other articles or headings that link away: teasers."""
+    if next(el.iter("article"), None) is not None:
+        return True
+    return any(_teaser_heading(h) for h in el.iter("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def _teaser_heading(heading: etree._Element) -> bool:
+    """A heading that is a link (or inside one): a teaser for another page, not a section."""
+    links = (a for a in itertools.chain(heading.iter("a"), heading.iterancestors("a")))
+    return any(not (a.get("href") or "#").startswith("#") for a in links)
+
+
+def _headline_container(
+    body: etree._Element, top: etree._Element, best: float, scores: dict, stats: Stats
+) -> etree._Element:
+    """The container of the page's one ``h1`` when it scores close to the winner.
+
+    A page's headline sits on its article; a teaser list of many short
+    paragraphs can outscore an article of one long one.
+    """
+    h1s = list(itertools.islice(body.iter("h1"), 2))
+    if len(h1s) != 1 or _is_inside(h1s[0], top):
+        return top
+    for level, ancestor in enumerate(h1s[0].iterancestors()):
+        if level >= 3 or ancestor is body or _is_inside(top, ancestor):
+            break
+        enough = stats.text.get(ancestor, 0) >= max(HEADLINE_MIN_TEXT, stats.text.get(top, 0) * 0.25)
+        if scores.get(ancestor, 0.0) >= best * HEADLINE_SHARE and enough:
+            return ancestor
+    return top
+
+
+def _pick(body: etree._Element, scores: dict[etree._Element, float], stats: Stats) -> etree._Element | None:
     """The best container, moved up when its rivals share a good ancestor."""
     if not scores:
         return None
@@ -237,6 +304,7 @@ def _pick(body: etree._Element, scores: dict[etree._Element, float]) -> etree._E
     top, best = ranked[0]
     if top is body:
         return None
+    top = _headline_container(body, top, best, scores, stats)
     rivals = [el for el, s in ranked[1:5] if s >= best * 0.75]
     if len(rivals) >= 3:
         for ancestor in top.iterancestors():
@@ -261,12 +329,11 @@ def _pick(body: etree._Element, scores: dict[etree._Element, float]) -> etree._E
     return top
 
 
-def _siblings(top: etree._Element, scores: dict, stats: Stats) -> list[etree._Element]:
+def _siblings(top: etree._Element, best: float, scores: dict, stats: Stats) -> list[etree._Element]:
     """The winner and its siblings that look like more of the same content."""
     parent = top.getparent()
     if parent is None:
         return [top]
-    best = scores.get(top, 0.0)
     threshold = max(10.0, best * 0.2)
     keep = []
     for sib in parent:
@@ -274,6 +341,8 @@ def _siblings(top: etree._Element, scores: dict, stats: Stats) -> list[etree._El
             continue
         if sib is top:
             keep.append(sib)
+            continue
+        if _teasers(sib):
             continue
         bonus = best * 0.2 if sib.get("class") and sib.get("class") == top.get("class") else 0.0
         length, dense = stats.text.get(sib, 0), stats.density(sib)
@@ -309,10 +378,11 @@ def main_content(body: etree._Element) -> list[etree._Element]:
     drop_chrome(body, stats, vocab)
     stats = Stats(body)
     scores = _scores(body, stats, vocab)
-    top = _pick(body, scores)
+    top = _pick(body, scores, stats)
     if top is None or stats.text.get(top, 0) < stats.text.get(body, 0) * 0.05:
         return [body]
-    picked = _siblings(top, scores, stats)
+    top = _widen(top, body, stats)
+    picked = _siblings(top, scores.get(top, 0.0), scores, stats)
     for el in picked:
         drop_link_lists(el, stats)
     return picked

@@ -286,9 +286,10 @@ def page_blocks(text: str) -> list[Block] | None:
         body = root
     content = main_content(body)
     walker = _Walker()
-    h1 = next(body.iter("h1"), None)
-    if h1 is not None and not any(h1 is c or c in h1.iterancestors() for c in content):
-        walker.walk(h1)  # the headline sits above the article it heads
+    if not any(next(c.iter("h1"), None) is not None for c in content):
+        h1 = next(body.iter("h1"), None)
+        if h1 is not None:
+            walker.walk(h1)  # the headline sits above the article it heads
     for el in content:
         walker.walk(el)
     blocks = walker.blocks
