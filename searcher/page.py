@@ -104,6 +104,11 @@ _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _HAS_WORD = re.compile(r"\w")
 _WORD = re.compile(r"\w{3,}")
 MAX_LXML_LINE = 65535
+# Class names of the boxes documentation tools put notes in (Sphinx, DocBook, AsciiDoc).
+ADMONITIONS = frozenset(
+    ["admonition", "note", "warning", "tip", "caution", "important", "attention", "danger", "hint", "seealso"]
+)
+_NAME_PARTS = re.compile(r"[a-z]+")
 
 
 def parse(text: str) -> etree._Element | None:
@@ -206,7 +211,7 @@ class _Walker:
         if tag not in _BLOCKS and el.get("role") != "heading":
             return (key, kind, line, depth, level, anchor, lists)
         key, line, anchor = next(self.keys), el.sourceline or self.line, self.anchor
-        if tag in _HEADINGS or el.get("role") == "heading":
+        if (tag in _HEADINGS or el.get("role") == "heading") and not _admonition_title(el):
             kind, level = "heading", _HEADINGS.get(tag) or _aria_level(el)
             anchor = _own_anchor(el) or anchor
         elif tag == "pre":
@@ -240,6 +245,13 @@ class _Walker:
             return
         end = line + raw.strip().count("\n")
         self.blocks.append(Block(kind, text, line, depth, level, end, anchor))
+
+
+def _admonition_title(el: etree._Element) -> bool:
+    """The title of a note or warning box ("Warning"): text of its section, not a heading."""
+    parent = el.getparent()
+    names = set(_NAME_PARTS.findall((parent.get("class") or "").lower())) if parent is not None else set()
+    return not names.isdisjoint(ADMONITIONS)
 
 
 def _aria_level(el: etree._Element) -> int:
