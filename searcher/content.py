@@ -66,6 +66,7 @@ _TAG_BASE.update(dict.fromkeys(["address", "ol", "ul", "dl", "dd", "dt", "li", "
 _TAG_BASE.update(dict.fromkeys(["h1", "h2", "h3", "h4", "h5", "h6", "th"], -5))
 _LINK_DENSE = frozenset(["div", "section", "ul", "ol", "table", "dl", "p", "span", "header"])
 MOST_OF_PAGE = 0.5
+_MARKED = etree.XPath("descendant-or-self::*[@data-searcher-body]")
 MIN_PARAGRAPH = 25
 WIDEN_LINK_DENSITY = 0.25
 HEADLINE_SHARE = 0.5
@@ -83,31 +84,35 @@ class Vocabulary:
     roles: frozenset[str]
     tags: frozenset[str]
     thread: frozenset[str]
+    named: etree.XPath  # the elements that can say they are chrome, in document order
 
     def names_chrome(self, el: etree._Element) -> bool:
         """True when the element's class or id names chrome in a strong word."""
-        names = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not names.strip():
-            return False
-        parts = [p.lower() for p in _PARTS.findall(names)]
+        parts = _parts(el.get("class"), el.get("id"))
         chrome = any(p in self.strong or p.endswith(self.strong_long) for p in parts)
         return chrome and not any(p in self.content for p in parts)
 
     def names_thread(self, el: etree._Element) -> bool:
         """True for a comment thread, which may be longer than the article it follows."""
-        names = f"{el.get('class') or ''} {el.get('id') or ''}"
-        return any(p.lower() in self.thread for p in _PARTS.findall(names))
+        return not self.thread.isdisjoint(_parts(el.get("class"), el.get("id")))
 
     def weight(self, el: etree._Element) -> int:
         """Readability's class weight: +25 for a content name, -25 for chrome."""
-        names = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not names.strip():
+        parts = set(_parts(el.get("class"), el.get("id")))
+        if not parts:
             return 0
-        parts = {p.lower() for p in _PARTS.findall(names)}
         score = 25 if parts & self.content else 0
         if parts & (self.strong | self.weak):
             score -= 25
         return score
+
+
+@lru_cache(maxsize=8192)
+def _parts(classes: str | None, ident: str | None) -> tuple[str, ...]:
+    """The lower-case words of a class and id ("shareButtons" -> share, buttons); pages repeat them."""
+    if not classes and not ident:
+        return ()
+    return tuple(p.lower() for p in _PARTS.findall(f"{classes or ''} {ident or ''}"))
 
 
 @lru_cache(maxsize=1)
@@ -123,6 +128,11 @@ def vocabulary() -> Vocabulary:
         frozenset(data["chrome_roles"]),
         frozenset(data["chrome_tags"]),
         frozenset(data["thread_words"]),
+        etree.XPath(
+            "descendant-or-self::*[@class or @id or @role or self::header"
+            + "".join(f" or self::{tag}" for tag in data["chrome_tags"])
+            + "]"
+        ),
     )
 
 
@@ -144,6 +154,14 @@ class Stats:
             if el.tag == "a":
                 links = own
             self.text[el], self.links[el], self.commas[el] = own, links, commas
+
+    def forget(self, el: etree._Element) -> None:
+        """Take a dropped element's text out of its ancestors' figures."""
+        text, links, commas = self.text.get(el, 0), self.links.get(el, 0), self.commas.get(el, 0)
+        for ancestor in el.iterancestors():
+            self.text[ancestor] = self.text.get(ancestor, 0) - text
+            self.links[ancestor] = self.links.get(ancestor, 0) - links
+            self.commas[ancestor] = self.commas.get(ancestor, 0) - commas
 
     def density(self, el: etree._Element) -> float:
         """Share of the element's text that is link text."""
@@ -187,16 +205,15 @@ def drop_chrome(body: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
     limit = stats.text.get(body, 0) * MOST_OF_PAGE
     doomed = []
     skip: etree._Element | None = None
-    for el in body.iter():
-        if skip is not None and _is_inside(el, skip):
-            continue
-        if not isinstance(el.tag, str) or el is body:
+    for el in vocab.named(body):
+        if el is body or (skip is not None and _is_inside(el, skip)):
             continue
         small = stats.text.get(el, 0) <= limit
         if is_chrome(el, vocab) and (small or vocab.names_thread(el)) and not _holds_content(el):
             doomed.append(el)
             skip = el
     for el in doomed:
+        stats.forget(el)
         drop(el)
 
 
@@ -356,27 +373,27 @@ def _siblings(top: etree._Element, best: float, scores: dict, stats: Stats) -> l
 def drop_link_lists(content: etree._Element, stats: Stats) -> None:
     """Inside the content, drop blocks that are mostly links: teasers, tag clouds, share bars."""
     doomed = []
+    skip: etree._Element | None = None
     for el in content.iter(*_LINK_DENSE):
-        if el is content or stats.density(el) <= 0.5:
+        if el is content or stats.density(el) <= 0.5 or (skip is not None and _is_inside(el, skip)):
             continue
         own = stats.text.get(el, 0) - stats.links.get(el, 0)
-        links = sum(1 for a in el.iter("a") if a.get("href"))
-        if links >= 3 and own < 200:
+        if own < 200 and sum(1 for a in el.iter("a") if a.get("href")) >= 3:
             doomed.append(el)
+            skip = el
     for el in doomed:
-        if el.getparent() is not None and not any(_is_inside(el, d) for d in doomed if d is not el):
-            drop(el)
+        stats.forget(el)
+        drop(el)
 
 
 def main_content(body: etree._Element) -> list[etree._Element]:
     """The elements of ``body`` that hold its main content, in document order."""
-    marked = [el for el in body.iter() if isinstance(el.tag, str) and el.get("data-searcher-body") is not None]
+    marked = _MARKED(body)
     if marked:
         return [el for el in marked if not any(_is_inside(el, m) for m in marked if m is not el)]
     vocab = vocabulary()
     stats = Stats(body)
     drop_chrome(body, stats, vocab)
-    stats = Stats(body)
     scores = _scores(body, stats, vocab)
     top = _pick(body, scores, stats)
     if top is None or stats.text.get(top, 0) < stats.text.get(body, 0) * 0.05:
