@@ -212,6 +212,9 @@ def drop_chrome(body: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
         if is_chrome(el, vocab) and (small or vocab.names_thread(el)) and not _holds_content(el):
             doomed.append(el)
             skip = el
+    named = sum(stats.text.get(el, 0) for el in doomed if not vocab.names_thread(el))
+    if named > stats.text.get(body, 0) * 0.9:
+        return  # nothing but "chrome": the page has no main content to tell apart, so all of it stays
     for el in doomed:
         stats.forget(el)
         drop(el)
@@ -381,6 +384,8 @@ def drop_link_lists(content: etree._Element, stats: Stats) -> None:
         if own < 200 and sum(1 for a in el.iter("a") if a.get("href")) >= 3:
             doomed.append(el)
             skip = el
+    if sum(stats.text.get(el, 0) for el in doomed) > stats.text.get(content, 0) * 0.5:
+        return  # a page of links (an index, a table of contents): the links are its content
     for el in doomed:
         stats.forget(el)
         drop(el)

@@ -218,3 +218,15 @@ def test_chrome_named_by_class_role_or_tag_goes_and_the_article_stays() -> None:
     assert "Methadone maintenance reduces" in text and "Methadone works" in text
     for gone in ("cookies", "locations near you", "Share this", "newsletter", "tried this program"):
         assert gone not in text, gone
+
+
+def test_a_page_that_is_a_list_of_links_keeps_them() -> None:
+    items = "".join(f'<li class="toctree-l1"><a href="p{i}.html">Frequently asked part {i}</a></li>' for i in range(8))
+    html = (
+        '<html><body><div class="sphinxsidebar"><p>Quick search and the sidebar, long enough.</p></div>'
+        f'<div class="body" role="main"><h1>FAQ</h1><div class="toctree-wrapper"><ul>{items}</ul></div></div>'
+        "</body></html>"
+    )
+    sections = sections_of_text(html, "index.html")
+    assert sections and "Frequently asked part 7" in sections[-1].text
+    assert "Quick search" not in " ".join(s.text for s in sections)
