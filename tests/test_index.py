@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from searcher.index import iter_sections, update_index
+from searcher.index import update_index
+from searcher.store import iter_sections
 
 
 def records(index_dir) -> dict[str, dict]:
