@@ -127,75 +127,6 @@ def main() -> None:
     """Offline search over a folder of articles, by section and by therapy."""
 
 
-@main.command("index")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@index_option
-@click.option("--rebuild", is_flag=True, help="Read every file of the named roots (default: all) again.")
-@click.option("--only", is_flag=True, help="Keep only the named roots: forget every other root.")
-@click.option(
-    "-g",
-    "--glob",
-    "globs",
-    multiple=True,
-    help="Index only files matching this glob; '!GLOB' leaves matches out; repeatable; remembered per root.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(0, 64),
-    default=None,
-    help="Parser processes beside the writer (default: one per core; 0 or 1: parse in this process).",
-)
-def index_cmd(
-    paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, only: bool, globs: tuple[str, ...], workers
-) -> None:
-    """Index files or folders (default: the ones indexed before, else ./corpus).
-
-    Only added and changed files are read; removed files leave the index.
-    """
-    from searcher.manifest import load_manifest
-
-    index_dir = index_dir or default_index()
-    roots = list(paths) or None
-    if only and roots is None:
-        _fail("--only needs the files or folders to keep (see: searcher status)")
-    if roots is None and not load_manifest(index_dir).roots:
-        if not DEFAULT_CORPUS.is_dir():
-            _fail("nothing to index: name a file or folder (there is no ./corpus)")
-        roots = [DEFAULT_CORPUS]
-    options = {"only": only, "globs": [_utf8(g) for g in globs] if globs else None}
-    report = _run_index(index_dir, roots, rebuild, workers, **options)
-    click.echo(report.summary(), err=True)
-
-
-@main.command("status")
-@index_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for programs.")
-def status_cmd(index_dir: Path | None, as_json: bool) -> None:
-    """The index's roots, files, sections and last run, and the files changed on disk since (stale)."""
-    from searcher.manage import status
-
-    st = status(index_dir or default_index())
-    if as_json:
-        import json
-
-        click.echo(json.dumps(st, ensure_ascii=False))
-    else:
-        from searcher.report import status_text
-
-        click.echo(status_text(st))
-
-
-@main.command("forget")
-@click.argument("root", type=click.Path(path_type=Path))
-@index_option
-def forget_cmd(root: Path, index_dir: Path | None) -> None:
-    """Remove one indexed root (as `searcher status` lists it, or any path to it) and its sections."""
-    from searcher.manage import forget
-    from searcher.report import forget_text
-
-    click.echo(forget_text(forget(index_dir or default_index(), str(root))), err=True)
-
-
 @main.command("search")
 @click.argument("query", nargs=-1)
 @click.option("--section", help="Keep sections whose heading path holds all these words.")
@@ -325,3 +256,14 @@ def therapies_cmd(index_dir: Path | None, as_json: bool) -> None:
     click.echo(f"{'therapy':<26}{'sections':>9}{'docs':>6}  name (every alias: --json)")
     for r in rows:
         click.echo(f"{r['id']:<26}{r['sections']:>9}{r['documents']:>6}  {r['name']}")
+
+
+def _register() -> None:
+    """The index-management commands live in their own module."""
+    from searcher.cli_index import forget_cmd, index_cmd, status_cmd
+
+    for command in (index_cmd, status_cmd, forget_cmd):
+        main.add_command(command)
+
+
+_register()

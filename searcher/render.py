@@ -152,9 +152,8 @@ def outline(sections: list[dict], width: int = 80) -> str:
     for s in sections:
         if (s.get("path") or s["doc"]) != current:
             current, shown_path = s.get("path") or s["doc"], []
-            lines.append(
-                _fit(f"{printable(from_here(current)) if s.get('path') else safe(current)}: {safe(s['title'])}", width)
-            )
+            name = f"{printable(from_here(current)) if s.get('path') else safe(current)}: "
+            lines.append(name + _fit(safe(s["title"]), max(width - len(name), 12)))  # the path is never cut
         path = [safe(h) for h in s["heading_path"]] or [safe(s["heading"])]
         for depth in range(len(path) - 1):  # parents that hold no text of their own
             if shown_path[: depth + 1] != path[: depth + 1]:

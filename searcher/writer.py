@@ -21,6 +21,7 @@ from searcher.lock import take_lock
 from searcher.models import Section
 from searcher.schema import TOKEN, make_schema
 from searcher.store import INDEX_NAME, check_index_folder, open_index
+from searcher.trust import check_trusted
 
 _WORDS = re.compile(TOKEN)
 
@@ -78,6 +79,8 @@ def _in_index(index_dir: Path, err: OSError) -> bool:
 def locked(index_dir: Path, wait: float):
     """The index folder made ready (created, checked) and its write lock held, files private."""
     check_index_folder(index_dir)
+    if index_dir.is_dir():
+        check_trusted(index_dir)  # before anything is written there
     mask = os.umask(0o022)
     os.umask(mask | 0o022)
     try:
