@@ -21,6 +21,7 @@ from searcher.cli import DEFAULT_CORPUS, _fail, _run_index, _utf8, default_index
     "-g",
     "--glob",
     "globs",
+    metavar="GLOB",
     multiple=True,
     help="Index only files matching this glob; '!GLOB' leaves matches out; repeatable; remembered per root.",
 )

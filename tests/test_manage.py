@@ -78,6 +78,19 @@ def test_forget_one_root_by_any_name(cli, two, tmp_path) -> None:
     assert wrong.exit_code == 2 and "is not an indexed root" in wrong.stderr and str(b) in wrong.stderr
 
 
+def test_forget_a_root_whose_folder_is_gone(cli, two, tmp_path, monkeypatch) -> None:
+    a, b, ix = two
+    assert cli("index", a, b, "--index", ix).exit_code == 0
+    for path in b.iterdir():
+        path.unlink()
+    b.rmdir()
+    monkeypatch.chdir(tmp_path)
+    assert "the folder is gone" in cli("status", "--index", ix).stdout
+    done = cli("forget", "b", "--index", ix)
+    assert done.exit_code == 0 and "1 file, 1 section removed" in done.stderr
+    assert docs_of(ix) == [str(a / "one.txt"), str(a / "two.md")]
+
+
 def test_rebuild_keeps_the_other_roots_unless_only(cli, two) -> None:
     a, b, ix = two
     assert cli("index", a, b, "--index", ix).exit_code == 0
