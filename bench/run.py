@@ -477,8 +477,8 @@ class Tier:
         from whoosh.scoring import BM25F
 
         from searcher import render
-        from searcher.index import open_index
         from searcher.query import SearchRequest, run
+        from searcher.store import open_index
         from searcher.tag import default_taxonomy
 
         ix = open_index(self.work / "query-searcher")

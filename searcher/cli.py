@@ -67,12 +67,14 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def _run_index(index_dir: Path, paths: list[Path] | None, rebuild: bool, workers: int | None):
+def _run_index(index_dir: Path, paths: list[Path] | None, rebuild: bool, workers: int | None, **options):
     from searcher.index import update_index
 
     progress = _Progress()
     try:
-        return update_index(index_dir, paths, rebuild=rebuild, workers=workers, warn=_warn, progress=progress)
+        return update_index(
+            index_dir, paths, rebuild=rebuild, workers=workers, warn=_warn, progress=progress, **options
+        )
     finally:
         progress.close()
 
@@ -125,33 +127,6 @@ def main() -> None:
     """Offline search over a folder of articles, by section and by therapy."""
 
 
-@main.command("index")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@index_option
-@click.option("--rebuild", is_flag=True, help="Start afresh instead of updating what changed.")
-@click.option(
-    "--workers",
-    type=click.IntRange(0, 64),
-    default=None,
-    help="Parser processes beside the writer (default: one per core; 0 or 1: parse in this process).",
-)
-def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None) -> None:
-    """Index files or folders (default: the ones indexed before, else ./corpus).
-
-    Only added and changed files are read; removed files leave the index.
-    """
-    from searcher.index import load_manifest
-
-    index_dir = index_dir or default_index()
-    roots = list(paths) or None
-    if roots is None and not load_manifest(index_dir)["roots"]:
-        if not DEFAULT_CORPUS.is_dir():
-            _fail("nothing to index: name a file or folder (there is no ./corpus)")
-        roots = [DEFAULT_CORPUS]
-    report = _run_index(index_dir, roots, rebuild, workers)
-    click.echo(report.summary(), err=True)
-
-
 @main.command("search")
 @click.argument("query", nargs=-1)
 @click.option("--section", help="Keep sections whose heading path holds all these words.")
@@ -161,7 +136,7 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, wo
     multiple=True,
     help="Keep sections tagged with this therapy (name, alias or acronym); repeatable.",
 )
-@click.option("--doc", "doc_glob", help="Keep documents whose path matches this glob.")
+@click.option("--doc", "doc_glob", help="Keep this document: any path to it, its name, a folder holding it, or a glob.")
 @click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True, help="Most hits to show.")
 @click.option("--per-doc", type=click.IntRange(1, 10000), default=None, help="Most hits from one document.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for programs.")
@@ -230,7 +205,7 @@ def clean_cmd(file: Path) -> None:
 @main.command("export")
 @index_option
 def export_cmd(index_dir: Path | None) -> None:
-    """Every section as JSON Lines: id, doc, title, heading, heading_path, kind, therapies, lines, text."""
+    """Every section as JSON Lines: id, doc, path, root, title, heading, heading_path, kind, therapies, lines, text."""
     import json
 
     from searcher.store import iter_sections
@@ -243,16 +218,18 @@ def export_cmd(index_dir: Path | None) -> None:
 @click.argument("doc", required=False)
 @index_option
 def sections_cmd(doc: str | None, index_dir: Path | None) -> None:
-    """The outline of one document (path or glob) or of all: headings, lines and therapy tags."""
-    import fnmatch
-
+    """The outline of one document (any path to it, its name, a folder or a glob) or of all."""
+    from searcher.docmatch import DocMatcher, DocRef
     from searcher.render import outline
     from searcher.store import iter_sections
 
-    def wanted(name: str) -> bool:  # a glob, the path inside its folder, or a path that ends with it
-        return not doc or fnmatch.fnmatchcase(name, doc) or doc.endswith("/" + name) or name == doc
-
-    sections = [s for s in iter_sections(index_dir or default_index()) if wanted(s["doc"])]
+    doc = _utf8(doc)
+    match = DocMatcher(doc) if doc else None
+    sections = [
+        s
+        for s in iter_sections(index_dir or default_index())
+        if match is None or match(DocRef(s["path"], s["root"], s["doc"]))
+    ]
     if not sections:
         _fail(f"no document matches {doc!r}" if doc else "the index holds no sections")
     click.echo(outline(sections, _width()))
@@ -279,3 +256,14 @@ def therapies_cmd(index_dir: Path | None, as_json: bool) -> None:
     click.echo(f"{'therapy':<26}{'sections':>9}{'docs':>6}  name (every alias: --json)")
     for r in rows:
         click.echo(f"{r['id']:<26}{r['sections']:>9}{r['documents']:>6}  {r['name']}")
+
+
+def _register() -> None:
+    """The index-management commands live in their own module."""
+    from searcher.cli_index import forget_cmd, index_cmd, status_cmd
+
+    for command in (index_cmd, status_cmd, forget_cmd):
+        main.add_command(command)
+
+
+_register()

@@ -19,6 +19,14 @@ class IndexDamaged(SearcherError):
     """The index exists but cannot be read."""
 
 
+class IndexEmpty(SearcherError):
+    """The index holds no sections yet."""
+
+
+class UntrustedIndex(SearcherError):
+    """The index folder or a file in it could have been written by another user."""
+
+
 class IndexLocked(SearcherError):
     """Another process holds the index's write lock."""
 

@@ -1,43 +1,36 @@
 """Stage 5, index: sections into a Whoosh index, incrementally and atomically.
 
-A manifest beside the index remembers, for every file, its content hash and
-stat, so a reindex reads only files whose size or mtime moved and re-indexes
-only those whose hash changed.  Each run is one writer commit under the
-index's write lock: a crash or a kill mid-run leaves the previous commit
-readable, and a second run waits for the lock, then says the index is
+A run reads as: record the roots -> scan -> plan -> parse -> write -> commit
+-> save the manifest.  The manifest remembers, for every file, its content
+hash and stat, so a reindex reads only files whose size or mtime moved and
+re-indexes only those whose hash changed.  Each run is one writer commit
+under the index's write lock: a crash or a kill mid-run leaves the previous
+commit readable, and a second run waits for the lock, then says the index is
 locked.  The manifest is written after the commit; each run first checks it
 against the files the index holds, so if a kill fell between the two, the
-files the manifest does not know are dropped and indexed again.
+files the manifest does not know are dropped and indexed again.  The roots
+are recorded before the long work, so an interrupted first run is resumed by
+the next ``searcher index``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import multiprocessing
 import os
-import re
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as windex
-from whoosh.filedb.filestore import FileStorage
-from whoosh.writing import CLEAR
+from searcher.discover import Scan, SourceFile, canonical, scan
+from searcher.errors import SearcherError
+from searcher.faults import pause, pause_in_commit
+from searcher.lock import lock_wait_seconds
+from searcher.manifest import VERSION, Manifest, load_manifest, save_manifest
+from searcher.plan import Plan, Scope, Stat, make_plan
+from searcher.workers import PARALLEL_MIN_FILES, Parsed, default_workers, parse_all
+from searcher.writer import IndexWriter, locked, record_term, records
 
-from searcher.errors import IndexDamaged, IndexLocked, IndexMissing, SearcherError, SkipFile, printable
-from searcher.models import Section
-from searcher.schema import TOKEN, make_schema
-from searcher.store import INDEX_NAME, MANIFEST, iter_sections, load_manifest, open_index, stored_to_section
-from searcher.store import pause as _pause
-
-LOCK_WAIT_SECONDS = 10.0
-PARALLEL_MIN_FILES = 40
-# What a folder scan picks up; a file named on the command line is always tried.
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
+__all__ = ["PARALLEL_MIN_FILES", "IndexReport", "update_index"]
 
 
 @dataclass
@@ -51,209 +44,40 @@ class IndexReport:
     skipped: int = 0
     sections: int = 0
     seconds: float = 0.0
+    links: list[str] = field(default_factory=list)  # links to a file indexed under its own name
+    forgotten: list[str] = field(default_factory=list)  # roots dropped by --only
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """One line: files added/changed/removed/unchanged/skipped, sections, seconds."""
-        return (
+        """One line: files added/changed/removed/unchanged/skipped, sections, seconds; links; roots dropped."""
+        line = (
             f"{self.added} added, {self.changed} changed, {self.removed} removed, "
             f"{self.unchanged} unchanged, {self.skipped} skipped; "
             f"{self.sections} section{'' if self.sections == 1 else 's'} indexed in {self.seconds:.2f}s"
         )
+        if self.links:
+            shown = ", ".join(self.links[:3]) + (", …" if len(self.links) > 3 else "")
+            line += f"; {len(self.links)} link{'' if len(self.links) == 1 else 's'} to a file indexed once: {shown}"
+        if self.forgotten:
+            line += f"; forgot {', '.join(self.forgotten)}"
+        return line
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """A file found under a root: where it is and the name the index gives it."""
+@dataclass
+class _Run:
+    """One run's settings and state, passed between its steps."""
 
-    key: str
-    path: Path
-    doc: str
-    root: str
-
-
-def _save_manifest(index_dir: Path, manifest: dict) -> None:
-    tmp = index_dir / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=0, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, index_dir / MANIFEST)
-
-
-def scan(roots: Iterable[Path], warn: Callable[[str], None] = lambda m: None) -> list[SourceFile]:
-    """Every indexable file under the roots, without following links out of a root."""
-    found: dict[str, SourceFile] = {}
-    for root in roots:
-        root = root.absolute()
-        if root.is_file():
-            files: Iterable[tuple[Path, Path]] = [(root, root.parent)]
-        elif root.is_dir():
-            files = ((p, root) for p in _walk(root, warn))
-        else:
-            warn(f"{root}: no such file or folder")
-            continue
-        for path, base in files:
-            key = str(path)
-            if key not in found:
-                found[key] = SourceFile(key, path, printable(path.relative_to(base).as_posix()), str(base))
-    return sorted(found.values(), key=lambda f: f.key)
-
-
-def _walk(root: Path, warn: Callable[[str], None]) -> Iterator[Path]:
-    real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: warn(f"{e.filename}: {e.strerror}")):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(TEXT_SUFFIXES):
-                continue
-            path = Path(dirpath, name)
-            if path.is_symlink():
-                try:
-                    target = path.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    warn(f"{path}: broken or looping link, skipped")
-                    continue
-                if not target.is_relative_to(real_root):
-                    warn(f"{path}: link points outside {root}, skipped")
-                    continue
-            yield path
-
-
-def _term(key: str) -> str:
-    """A file's path as the index stores it: bytes that are not UTF-8 spelled ``\\xNN``."""
-    return key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _records(sections: list[Section], key: str) -> Iterator[dict]:
-    """Whoosh records of one file's sections.
-
-    The file's vocabulary (for spelling suggestions) rides on its first
-    record only, once per word: the same words again on every section
-    would cost a third of all indexing time and suggest nothing more.
-    """
-    vocabulary = " ".join(dict.fromkeys(_WORDS.findall(" ".join(f"{s.heading}\n{s.text}" for s in sections).lower())))
-    for i, s in enumerate(sections):
-        record = {
-            "id": s.id,
-            "file": _term(key),
-            "doc": s.doc,
-            "title": s.title,
-            "heading": s.heading,
-            "section": " ".join(s.heading_path),
-            "heading_path": s.heading_path,
-            "kind": s.kind,
-            "therapies": ",".join(s.therapies),
-            "line_start": s.line_start,
-            "line_end": s.line_end,
-            "anchor": s.anchor,
-            "body": s.text,
-        }
-        if i == 0:
-            record["words"] = vocabulary
-        yield record
-
-
-_WORDS = re.compile(TOKEN)
-
-Result = tuple[str, str | None, tuple[int, int], list[Section] | str]
-
-
-def _process(item: tuple[str, str, str]) -> Result:
-    """Worker: (key, hash or None, (size, mtime), sections or the skip reason).
-
-    A file the parsers choke on is skipped like an unreadable one: one file
-    never stops the run.
-    """
-    key, path, doc = item
-    try:
-        from searcher.ingest import process_file  # the ingest stack only when a file is read
-
-        digest, st, sections = process_file(Path(path), doc)
-        return key, digest, (st.st_size, st.st_mtime_ns), sections
-    except SkipFile as err:
-        return key, None, (0, 0), str(err)
-    except Exception as err:
-        reason = " ".join(str(err).split())[:200]
-        return key, None, (0, 0), f"{doc}: cannot be parsed ({type(err).__name__}{': ' if reason else ''}{reason})"
-
-
-def _worker_start(lock_fd: int | None) -> None:
-    """Parser process set-up: let go of the run's lock; end when the run is gone.
-
-    A forked parser inherits the descriptor of the index lock, and a parser
-    whose run was killed would wait for work forever, holding it.
-    """
-    if lock_fd is not None:
-        with contextlib.suppress(OSError):
-            os.close(lock_fd)
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _results(todo: list[SourceFile], workers: int, lock=None) -> Iterator[Result]:
-    items = [(f.key, str(f.path), f.doc) for f in todo]
-    if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
-        yield from map(_process, items)
-        return
-    forked = multiprocessing.get_start_method() == "fork"
-    lock_fd = getattr(lock, "fd", None) if forked else None
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(lock_fd,)) as pool:
-        yield from pool.map(_process, items, chunksize=4)
-
-
-def default_workers() -> int:
-    """Parser processes beside the writer: one per core.
-
-    The writer needs far less than a core, and on 2 cores two parsers beside
-    it ingest 1.9x faster than one process doing both (a third adds nothing).
-    """
-    return os.cpu_count() or 1
-
-
-def lock_wait_seconds() -> float:
-    """How long a run waits for another run's lock: ``$SEARCHER_LOCK_WAIT`` or 10 seconds."""
-    try:
-        return max(0.0, float(os.environ.get("SEARCHER_LOCK_WAIT") or LOCK_WAIT_SECONDS))
-    except ValueError:
-        return LOCK_WAIT_SECONDS
-
-
-def _take_lock(index_dir: Path, wait: float):
-    """The index's write lock (Whoosh's own, an ``flock`` that dies with its process)."""
-    lock = FileStorage(str(index_dir)).lock(f"{INDEX_NAME}_WRITELOCK")
-    if lock.acquire():
-        return lock
-    _pause("lock-wait")
-    deadline = time.monotonic() + wait
-    while not lock.acquire():
-        if time.monotonic() >= deadline:
-            raise IndexLocked(f"index at {index_dir} is locked by another process")
-        time.sleep(0.05)
-    return lock
-
-
-def _indexed_files(index_dir: Path, rebuild: bool) -> set[str]:
-    """The file terms of the last commit; creates the index if there is none.
-
-    A damaged index stops the run, unless it is a rebuild: then it starts
-    afresh.
-    """
-    try:
-        snapshot = open_index(index_dir)
-    except IndexMissing:
-        windex.create_in(str(index_dir), make_schema(), indexname=INDEX_NAME)
-        return set()
-    except IndexDamaged:
-        if not rebuild:
-            raise
-        windex.create_in(str(index_dir), make_schema(), indexname=INDEX_NAME)
-        return set()
-    with snapshot.reader() as reader:
-        return {t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("file")}
+    index_dir: Path
+    manifest: Manifest
+    targets: list[str]
+    rebuild: bool
+    only: bool
+    warn: Callable[[str], None]
+    progress: Callable[[int, int], None] | None
+    report: IndexReport = field(default_factory=IndexReport)
+    full: bool = False  # the commit replaces every record (CLEAR)
+    old: dict[str, dict] = field(default_factory=dict)  # manifest entries the index holds
+    stats: dict[str, Stat | str] = field(default_factory=dict)  # found files' stat at scan
 
 
 def update_index(
@@ -261,167 +85,182 @@ def update_index(
     roots: list[Path] | None = None,
     *,
     rebuild: bool = False,
+    only: bool = False,
+    globs: list[str] | None = None,
     workers: int | None = None,
     warn: Callable[[str], None] = lambda m: None,
     progress: Callable[[int, int], None] | None = None,
     lock_wait: float | None = None,
 ) -> IndexReport:
-    """Bring the index in line with the files under ``roots`` (default: the roots used before).
+    """Bring the index in line with the files under ``roots`` (default: the roots recorded before).
 
-    The run holds the index's write lock from before it reads the manifest
-    to after it saves it, waiting up to ``lock_wait`` seconds (default
-    :func:`lock_wait_seconds`) for another run to finish.  The manifest is
-    checked against the files the index holds, so a run killed between its
-    commit and its manifest leaves nothing twice and nothing behind.  A
-    failed write (no room, no permission) leaves the previous commit as it
-    was and raises :class:`SearcherError`.
+    ``rebuild`` reads every file of those roots again; ``only`` drops every
+    other root; ``globs`` (ripgrep's ``--glob``) replace the globs recorded
+    for those roots.  The run holds the index's write lock, waiting up to
+    ``lock_wait`` seconds (default :func:`lock_wait_seconds`).  A failed
+    write (no room, no permission) leaves the previous commit as it was and
+    raises :class:`SearcherError`.  Safe to call again in the same process.
     """
     started = time.perf_counter()
-    report = IndexReport()
     missing = [str(r) for r in roots or () if not os.path.lexists(r)]
     if missing:  # a mistyped path would otherwise be remembered as a root
         raise SearcherError(f"no such file or folder: {', '.join(missing)}")
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise SearcherError(f"cannot create index folder {index_dir}: {err.strerror or err}") from None
-    if not os.access(index_dir, os.W_OK):
-        raise SearcherError(f"cannot write to index folder {index_dir}: permission denied")
-    try:
-        lock = _take_lock(index_dir, lock_wait_seconds() if lock_wait is None else lock_wait)
-    except OSError as err:
-        raise _write_error(index_dir, err) from None
-    try:
-        return _update_locked(index_dir, roots, rebuild, workers, warn, progress, report, started, lock)
-    finally:
-        lock.release()
+    given = list(dict.fromkeys(str(canonical(r)) for r in roots or ()))
+    wait = lock_wait_seconds() if lock_wait is None else lock_wait
+    with locked(index_dir, wait) as lock:
+        run = _start(index_dir, given, rebuild, only, globs, warn, progress)
+        _execute(run, workers if workers is not None else default_workers(), lock)
+    run.report.seconds = time.perf_counter() - started
+    return run.report
 
 
-def _write_error(index_dir: Path, err: OSError) -> SearcherError:
-    return SearcherError(f"cannot write index at {index_dir}: {err.strerror or err}; the previous index is unchanged")
-
-
-def _in_index(index_dir: Path, err: OSError) -> bool:
-    """True for an error writing the index (a write error may name no file)."""
-    if not err.filename:
-        return True
-    return Path(os.fsdecode(err.filename)).absolute().is_relative_to(index_dir.absolute())
-
-
-def _update_locked(index_dir, roots, rebuild, workers, warn, progress, report, started, lock) -> IndexReport:
+def _start(index_dir, given, rebuild, only, globs, warn, progress) -> _Run:
+    """Read the manifest and record the run's roots (and globs) in it before the long work."""
     manifest = load_manifest(index_dir)
-    roots = [Path(r).absolute() for r in (roots or [Path(r) for r in manifest["roots"]])]
-    if not roots:
+    targets = given or list(manifest.roots)
+    if not targets:
         raise SearcherError("nothing to index: name a file or folder")
-    try:
-        indexed = _indexed_files(index_dir, rebuild)
-        writer = windex.open_dir(str(index_dir), indexname=INDEX_NAME).writer(_lk=False, limitmb=128)
-    except OSError as err:
-        if not _in_index(index_dir, err):
-            raise
-        raise _write_error(index_dir, err) from None
+    changed = bool(set(targets) - set(manifest.roots))
+    manifest.roots = list(dict.fromkeys([*manifest.roots, *targets]))
+    if globs is not None:
+        changed |= any(manifest.globs.get(r, []) != list(globs) for r in targets)
+        manifest.globs.update({r: list(globs) for r in targets})
+    if changed:
+        _save(index_dir, manifest, after_commit=False)
+    run = _Run(index_dir, manifest, targets, rebuild, only, warn, progress)
+    run.full = (rebuild and (only or set(targets) >= set(manifest.roots))) or (
+        manifest.version < VERSION and bool(manifest.files)
+    )
+    if run.full and not only:  # an index of the old format is redone whole
+        run.targets = list(manifest.roots)
+    return run
 
-    try:
-        if rebuild:
-            old_files: dict[str, dict] = {}
-        else:
-            # Entries the index does not hold are redone; records the manifest
-            # does not know (a kill after a commit) are dropped and redone.
-            old_files = {k: e for k, e in manifest["files"].items() if _term(k) in indexed}
-            for term in indexed - {_term(k) for k in old_files}:
-                writer.delete_by_term("file", term)
-        files = scan(roots, warn)
-        _pause("scan")
-        new_files: dict[str, dict] = {}
-        todo: list[SourceFile] = []
-        for f in files:
-            entry = old_files.get(f.key)
-            try:
-                st = f.path.stat()
-            except OSError as err:
-                warn(f"{f.path}: cannot read ({err.strerror or err})")
-                report.skipped += 1
-                if entry:
-                    new_files[f.key] = entry
-                continue
-            if entry and entry.get("size") == st.st_size and entry.get("mtime") == st.st_mtime_ns:
-                new_files[f.key] = entry
-                report.unchanged += 1
-            else:
-                todo.append(f)
-        by_key = {f.key: f for f in todo}
-        under_roots = {f.key for f in files}
-        for key in old_files:
-            if key not in under_roots and key not in new_files:
-                if _root_of(key, roots) is not None:
-                    writer.delete_by_term("file", _term(key))
-                    report.removed += 1
-                else:
-                    new_files[key] = old_files[key]
 
-        done = 0
-        results = _results(todo, workers if workers is not None else default_workers(), lock)
-        for key, digest, (size, mtime), result in results:
-            f = by_key[key]
-            entry = old_files.get(key)
-            done += 1
-            if progress:
-                progress(done, len(todo))
-            if done == 1:
-                _pause("parse")
-            if digest is None:
-                warn(f"skipped {result}")
-                report.skipped += 1
-                if entry:
-                    new_files[key] = entry
-                continue
-            state = {"doc": f.doc, "root": f.root, "hash": digest, "size": size, "mtime": mtime}
-            if entry and entry.get("hash") == digest:
-                new_files[key] = state | {"sections": entry.get("sections", 0)}
-                report.unchanged += 1
-                continue
-            if entry:
-                writer.delete_by_term("file", _term(key))
-                report.changed += 1
-            else:
-                report.added += 1
-            assert isinstance(result, list)
-            for record in _records(result, key):
-                writer.add_document(**record)
-            report.sections += len(result)
-            new_files[key] = state | {"sections": len(result)}
-        _pause("before-commit")
-        if os.environ.get("SEARCHER_TEST_PAUSE") == "in-commit":
-            commit_toc = writer._commit_toc
-            writer._commit_toc = lambda segments: (_pause("in-commit"), commit_toc(segments))
-        writer.commit(mergetype=CLEAR) if rebuild else writer.commit()
-    except BaseException as err:
-        if not writer.is_closed:  # a failed commit has closed the writer already
-            with contextlib.suppress(Exception):
-                writer.cancel()
-        if isinstance(err, OSError) and _in_index(index_dir, err):
-            raise _write_error(index_dir, err) from None
-        raise
-    _pause("after-commit")
-    given = {str(r) for r in roots}
+def _execute(run: _Run, workers: int, lock) -> None:
+    """Plan, parse, write, commit, save: the run under the lock."""
+    with IndexWriter(run.index_dir, damaged_ok=run.rebuild) as writer:
+        if writer.recreated:  # a damaged index rebuilt: every root is read again
+            run.full, run.targets = True, list(run.manifest.roots)
+        run.old = _known_files(run, writer)
+        found = scan(run.targets, run.manifest.globs, run.warn)
+        pause("scan")
+        run.stats = _stats(found)
+        plan = make_plan(run.old, {} if run.full else run.manifest.skipped, found.files, run.stats, _scope(run))
+        _apply_plan(run, plan, found, writer)
+        _parse_and_write(run, plan, writer, parse_all(_items(plan.todo), workers, lock))
+        pause("before-commit")
+        pause_in_commit(writer.writer)
+        writer.commit(clear=run.full)
+    pause("after-commit")
+    _finish(run, plan)
+
+
+def _known_files(run: _Run, writer: IndexWriter) -> dict[str, dict]:
+    """Manifest entries the index holds; records the manifest does not know are dropped."""
+    if run.full:
+        return {}
+    old = {k: e for k, e in run.manifest.files.items() if record_term(k) in writer.indexed}
+    for term in writer.indexed - {record_term(k) for k in old}:
+        writer.delete(term)
+    return old
+
+
+def _scope(run: _Run) -> Scope:
+    return Scope(run.targets, redo=run.rebuild, only=run.only or run.full)
+
+
+def _stats(found: Scan) -> dict[str, Stat | str]:
+    stats: dict[str, Stat | str] = {}
+    for f in found.files:
+        try:
+            st = f.path.stat()
+            stats[f.key] = (st.st_size, st.st_mtime_ns)
+        except OSError as err:
+            stats[f.key] = str(err.strerror or err)
+    return stats
+
+
+def _items(todo: list[SourceFile]) -> list[tuple[str, str, str]]:
+    return [(f.key, str(f.path), f.doc) for f in todo]
+
+
+def _apply_plan(run: _Run, plan: Plan, found: Scan, writer: IndexWriter) -> None:
+    """Delete what the plan drops; count and warn what it already knows."""
+    report = run.report
+    for key in plan.delete:
+        writer.delete(record_term(key))
+    report.unchanged = plan.unchanged
+    report.removed = plan.removed
+    if run.full:
+        report.removed = len(set(run.manifest.files) - {f.key for f in found.files})
+    report.skipped = plan.quiet_skips + len(plan.unreadable)
+    for key, why in plan.unreadable.items():
+        run.warn(f"{key}: cannot read ({why})")
+    report.links = [_from_here(k) for k in found.links]
+    if run.only:
+        report.forgotten = sorted(set(run.manifest.roots) - set(run.targets))
+
+
+def _from_here(path: str) -> str:
+    from searcher.docmatch import from_here
+    from searcher.errors import printable
+
+    return printable(from_here(path))
+
+
+def _parse_and_write(run: _Run, plan: Plan, writer: IndexWriter, results) -> None:
+    """Each parsed file into the index: added, changed, unchanged (same hash) or skipped."""
+    by_key = {f.key: f for f in plan.todo}
+    deleted = set(plan.delete)
+    old = {k: e for k, e in run.old.items() if k in by_key and k not in deleted}
+    for done, parsed in enumerate(results, 1):
+        if run.progress:
+            run.progress(done, len(plan.todo))
+        if done == 1:
+            pause("parse")
+        _write_one(run, plan, writer, by_key[parsed.key], parsed, old.get(parsed.key))
+
+
+def _write_one(run: _Run, plan: Plan, writer: IndexWriter, f: SourceFile, parsed: Parsed, entry) -> None:
+    report = run.report
+    if parsed.digest is None:
+        run.warn(f"skipped {parsed.reason}")
+        report.skipped += 1
+        size, mtime = run.stats[f.key]
+        plan.skipped[f.key] = {"reason": parsed.reason, "size": size, "mtime": mtime}
+        if entry:
+            plan.keep[f.key] = entry
+        return
+    state = {"doc": f.doc, "root": f.root, "hash": parsed.digest, "size": parsed.size, "mtime": parsed.mtime}
+    if entry and entry.get("hash") == parsed.digest:
+        plan.keep[f.key] = state | {"sections": entry.get("sections", 0)}
+        report.unchanged += 1
+        return
+    if entry:
+        writer.delete(record_term(f.key))
+        report.changed += 1
+    else:
+        report.added += 1
+    for record in records(parsed.sections or [], f.key, f.root):
+        writer.add(record)
+    report.sections += len(parsed.sections or [])
+    plan.keep[f.key] = state | {"sections": len(parsed.sections or [])}
+
+
+def _finish(run: _Run, plan: Plan) -> None:
+    m = run.manifest
+    roots = run.targets if run.only else list(dict.fromkeys([*m.roots, *run.targets]))
+    new = Manifest(roots, plan.keep, plan.skipped, {r: g for r, g in m.globs.items() if r in roots}, time.time())
+    _save(run.index_dir, new, after_commit=True)
+
+
+def _save(index_dir: Path, manifest: Manifest, after_commit: bool) -> None:
     try:
-        _save_manifest(
-            index_dir, {"roots": sorted(given if rebuild else given | set(manifest["roots"])), "files": new_files}
-        )
+        save_manifest(index_dir, manifest)
     except OSError as err:
+        if not after_commit:
+            raise SearcherError(f"cannot write index at {index_dir}: {err.strerror or err}") from None
         raise SearcherError(
             f"index at {index_dir} is updated, but its file list could not be saved ({err.strerror or err}); "
             "the next run will read those files again"
         ) from None
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _root_of(key: str, roots: list[Path]) -> Path | None:
-    for r in roots:
-        if key == str(r) or key.startswith(str(r).rstrip(os.sep) + os.sep):
-            return r
-    return None
-
-
-__all__ = ["IndexReport", "iter_sections", "load_manifest", "open_index", "stored_to_section", "update_index"]

@@ -10,7 +10,6 @@ Whoosh filter queries, applied before ranking, not to a truncated top-N.
 
 from __future__ import annotations
 
-import fnmatch
 import heapq
 import re
 from dataclasses import dataclass, field
@@ -68,6 +67,7 @@ class Hit:
     text: str
     id: str = ""
     path: str = ""  # the file's absolute path when it was indexed
+    root: str = ""  # the indexed folder that ``doc`` is relative to
     anchor: str = ""
 
 
@@ -243,13 +243,12 @@ def _filter(request: SearchRequest, searcher, taxonomy: Taxonomy) -> Query | Non
         ids = sorted({taxonomy.resolve(name) for name in request.therapies})
         parts.append(Or([Term("therapies", i) for i in ids]))
     if request.doc_glob:
-        docs = [d.decode() if isinstance(d, bytes) else d for d in searcher.lexicon("doc")]
-        wanted = [
-            d
-            for d in docs
-            if fnmatch.fnmatchcase(d, request.doc_glob) or fnmatch.fnmatchcase(Path(d).name, request.doc_glob)
-        ]
-        parts.append(Or([Term("doc", d) for d in wanted]) if wanted else NullQuery)
+        from searcher.docmatch import matching, refs_from_terms
+
+        terms = ([t.decode() if isinstance(t, bytes) else t for t in searcher.lexicon(f)] for f in ("file", "root"))
+        files, roots = terms
+        wanted = [r.path for r in matching(request.doc_glob, refs_from_terms(files, roots))]
+        parts.append(Or([Term("file", f) for f in wanted]) if wanted else NullQuery)
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(parts)
@@ -368,6 +367,7 @@ def _hit(hit, stems: set[str]) -> Hit:
         text=text,
         id=hit.get("id", ""),
         path=hit.get("file", ""),
+        root=hit.get("root", ""),
         anchor=hit.get("anchor", ""),
     )
 

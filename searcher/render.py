@@ -7,10 +7,11 @@ before it reaches a terminal; JSON escapes them by itself.
 from __future__ import annotations
 
 import json
-import os
 import re
 import textwrap
 
+from searcher.docmatch import from_here
+from searcher.errors import printable
 from searcher.query import Hit, SearchResult
 from searcher.read import strip_controls
 
@@ -45,12 +46,9 @@ def snippet_text(hit: Hit, color: bool = False) -> str:
 
 
 def shown_path(hit: Hit) -> str:
-    """The hit's file as a path that opens from here when it lies below the
-    current folder (``corpus/x.txt``), else its path inside its indexed folder."""
-    if not hit.path:
-        return hit.doc
-    rel = os.path.relpath(hit.path)
-    return hit.doc if rel.startswith("..") else rel
+    """The hit's file as a path that opens from here: relative below the
+    current folder (``corpus/x.txt``), absolute elsewhere."""
+    return printable(from_here(hit.path)) if hit.path else hit.doc
 
 
 def hit_header(hit: Hit, color: bool = False, width: int = 80) -> str:
@@ -116,6 +114,8 @@ def hit_json(hit: Hit) -> dict:
     return {
         "id": hit.id,
         "doc": hit.doc,
+        "path": hit.path,
+        "root": hit.root,
         "title": hit.title,
         "heading": hit.heading,
         "heading_path": hit.heading_path,
@@ -150,9 +150,10 @@ def outline(sections: list[dict], width: int = 80) -> str:
     lines: list[str] = []
     current, shown_path = None, []
     for s in sections:
-        if s["doc"] != current:
-            current, shown_path = s["doc"], []
-            lines.append(_fit(f"{safe(current)}: {safe(s['title'])}", width))
+        if (s.get("path") or s["doc"]) != current:
+            current, shown_path = s.get("path") or s["doc"], []
+            name = f"{printable(from_here(current)) if s.get('path') else safe(current)}: "
+            lines.append(name + _fit(safe(s["title"]), max(width - len(name), 12)))  # the path is never cut
         path = [safe(h) for h in s["heading_path"]] or [safe(s["heading"])]
         for depth in range(len(path) - 1):  # parents that hold no text of their own
             if shown_path[: depth + 1] != path[: depth + 1]:

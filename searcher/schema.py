@@ -112,6 +112,7 @@ def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         file=ID(stored=True),
+        root=ID(stored=True),  # the folder a document's name is relative to
         doc=ID(stored=True),
         title=TEXT(analyzer=STEMMED, stored=True),
         heading=TEXT(analyzer=STEMMED, stored=True),

@@ -6,9 +6,7 @@ Kept apart from the indexer so that searching never imports the ingest stack
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,28 +14,12 @@ from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
 
-from searcher.errors import IndexDamaged, IndexMissing
+from searcher.errors import IndexDamaged, IndexEmpty, IndexMissing, SearcherError
+from searcher.faults import pause
+from searcher.manifest import MANIFEST, load_manifest
+from searcher.trust import INDEX_PREFIXES, check_trusted
 
-MANIFEST = "searcher-files.json"
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files _MAIN_<n>.toc and MAIN_<id>.seg
-
-
-def pause(point: str) -> None:
-    """Test hook: stop at ``point`` when ``SEARCHER_TEST_PAUSE`` names it.
-
-    The process prints ``searcher-test-pause: <point>`` on stderr, then waits
-    for a line on stdin, so a test can kill it there, or change files or
-    commit to the index and let it go on.  Indexing points: ``lock-wait``
-    (another run holds the lock; this one is about to wait), ``scan`` (files
-    found, none read), ``parse`` (first file parsed), ``before-commit``,
-    ``in-commit`` (new segment written, table of contents not yet),
-    ``after-commit`` (manifest not yet saved).  Reading points: ``open`` (the
-    newest commit's number known, its table of contents not yet read) and
-    ``opened`` (its segments open, nothing read from them yet).
-    """
-    if os.environ.get("SEARCHER_TEST_PAUSE") == point:
-        print(f"searcher-test-pause: {point}", file=sys.stderr, flush=True)
-        sys.stdin.readline()
 
 
 def damaged_error(index_dir: Path, err: Exception | str) -> IndexDamaged:
@@ -78,22 +60,47 @@ def _has_segments(storage: FileStorage) -> bool:
     return any(pattern.match(name) for name in storage.list())
 
 
-def open_index(index_dir: Path) -> windex.Index:
-    """The last committed state of the index, or IndexMissing/IndexDamaged.
+def check_index_folder(index_dir: Path) -> None:
+    """Refuse a folder that holds files but is no searcher index: the index is never written among documents."""
+    try:
+        names = [n for n in os.listdir(index_dir) if not n.startswith(".")]
+    except OSError:
+        return  # missing (it will be made) or unreadable (the caller says so)
+    if names and not any(n.startswith(INDEX_PREFIXES) or n.startswith(MANIFEST) for n in names):
+        raise SearcherError(
+            f"{index_dir} is not a searcher index (it holds other files); name a new or empty folder with --index"
+        )
+
+
+def _missing(index_dir: Path) -> IndexMissing:
+    return IndexMissing(f"no index at {index_dir}; build one with: searcher index --index {index_dir} PATH")
+
+
+def _empty(index_dir: Path) -> IndexEmpty:
+    if load_manifest(index_dir).roots:  # an interrupted first run: its roots are recorded
+        return IndexEmpty(f"index at {index_dir} is empty; fill it with: searcher index --index {index_dir}")
+    return IndexEmpty(f"index at {index_dir} is empty; fill it with: searcher index --index {index_dir} PATH")
+
+
+def open_index(index_dir: Path, allow_empty: bool = False) -> windex.Index:
+    """The last committed state of the index, or IndexMissing/IndexDamaged/IndexEmpty/UntrustedIndex.
 
     Every segment is opened and checked here, so a truncated or missing file
     is reported as a damaged index before any search begins.  If a commit
-    replaces the state being opened, the new one is opened instead.
+    replaces the state being opened, the new one is opened instead.  Nothing
+    is read from a folder another user could have written.
     """
     if not index_dir.is_dir():
-        raise IndexMissing(f"no index at {index_dir}; build one with: searcher index --index {index_dir} PATH")
+        raise _missing(index_dir)
+    check_trusted(index_dir)
     storage = FileStorage(str(index_dir))
     for _ in range(20):
         generation = TOC._latest_generation(storage, INDEX_NAME)
         if generation < 0:
             if _has_segments(storage):
                 raise damaged_error(index_dir, "its table of contents is missing")
-            raise IndexMissing(f"no index at {index_dir}; build one with: searcher index --index {index_dir} PATH")
+            check_index_folder(index_dir)
+            raise _missing(index_dir)
         pause("open")
         try:
             toc = TOC.read(storage, INDEX_NAME, generation)
@@ -103,24 +110,16 @@ def open_index(index_dir: Path) -> windex.Index:
                 continue  # a commit replaced it meanwhile: open the new state
             raise damaged_error(index_dir, err) from None
         try:
-            reader.doc_count_all()
+            count = reader.doc_count()
             pause("opened")
-            return Snapshot(storage, toc, reader)
         except Exception as err:
             reader.close()
             raise damaged_error(index_dir, err) from None
+        if count == 0 and not allow_empty:
+            reader.close()
+            raise _empty(index_dir)
+        return Snapshot(storage, toc, reader)
     raise damaged_error(index_dir, "it changed under every attempt to open it")
-
-
-def load_manifest(index_dir: Path) -> dict:
-    """The roots and per-file state of the last committed run (empty if none)."""
-    try:
-        data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-        if isinstance(data, dict) and isinstance(data.get("files"), dict):
-            return data
-    except (OSError, ValueError):
-        pass
-    return {"roots": [], "files": {}}
 
 
 def iter_sections(index_dir: Path) -> Iterator[dict]:
@@ -128,7 +127,7 @@ def iter_sections(index_dir: Path) -> Iterator[dict]:
     ix = open_index(index_dir)
     with ix.searcher() as s:
         rows = [dict(f) for f in s.all_stored_fields()]
-    rows.sort(key=lambda r: (r["doc"], r["line_start"], r["id"]))
+    rows.sort(key=lambda r: (r.get("file", ""), r["doc"], r["line_start"], r["id"]))
     for r in rows:
         yield stored_to_section(r)
 
@@ -138,6 +137,8 @@ def stored_to_section(r: dict) -> dict:
     return {
         "id": r["id"],
         "doc": r["doc"],
+        "path": r.get("file", ""),
+        "root": r.get("root", ""),
         "title": r.get("title", ""),
         "heading": r.get("heading", ""),
         "heading_path": list(r.get("heading_path") or []),

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from searcher import index as index_module
-from searcher.index import PARALLEL_MIN_FILES
+from searcher import workers as index_module
+from searcher.workers import PARALLEL_MIN_FILES
 
 TOPICS = [
     ("PostgreSQL transactions", "transaction isolation", "Read committed is the default isolation level."),

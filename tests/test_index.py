@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from searcher.index import iter_sections, update_index
+from searcher.index import update_index
+from searcher.store import iter_sections
 
 
 def records(index_dir) -> dict[str, dict]:
@@ -109,7 +110,8 @@ def test_html_page_indexes_into_sections_with_heading_paths(tmp_path) -> None:
     assert not any(w in json.dumps(recs) for w in ("track()", "Home", "Copyright"))
 
 
-def test_export_and_sections_commands(cli, tmp_path, corpus_copy) -> None:
+def test_export_and_sections_commands(cli, tmp_path, corpus_copy, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # paths print from here: corpus/…, never cut
     ix = tmp_path / "ix"
     assert cli("index", corpus_copy, "--index", ix).exit_code == 0
     out = cli("export", "--index", ix)

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from searcher.index import iter_sections
 from searcher.query import SearchRequest, search
+from searcher.store import iter_sections
 
 
 def hits(cli, index, *args: str) -> dict:
@@ -43,7 +43,8 @@ def test_hit_lines_point_at_the_source_file(cli, corpus_index) -> None:
         assert hit["heading"] in lines[hit["line_start"] - 1] or hit["line_start"] == 1
 
 
-def test_human_output_names_file_line_and_section(cli, corpus_index) -> None:
+def test_human_output_names_file_line_and_section(cli, corpus_index, monkeypatch) -> None:
+    monkeypatch.chdir(corpus_index.parent / "corpus")  # paths print as they open from here
     result = cli("search", "--index", corpus_index, "contingency", "management")
     assert result.exit_code == 0
     first, second = result.stdout.splitlines()[:2]
@@ -231,7 +232,8 @@ def test_search_does_not_import_the_ingest_stack(corpus_index) -> None:
 
 
 @pytest.mark.parametrize("query", ["methadone relapse", "narrative therapy", "recovery"])
-def test_human_output_fits_80_columns(cli, corpus_index, query: str) -> None:
+def test_human_output_fits_80_columns(cli, corpus_index, query: str, monkeypatch) -> None:
+    monkeypatch.chdir(corpus_index.parent)  # an absolute path alone can be longer than a line
     out = cli("search", "--index", corpus_index, "-n", "30", query).stdout
     assert max(len(line) for line in out.splitlines()) <= 80
 

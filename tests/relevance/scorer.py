@@ -107,7 +107,8 @@ def table(figures: dict) -> str:
 if __name__ == "__main__":
     import tempfile
 
-    from searcher.index import iter_sections, update_index
+    from searcher.index import update_index
+    from searcher.store import iter_sections
 
     root = Path(__file__).resolve().parents[2]
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,82 @@
+"""The ``searcher`` commands that build and manage the index: index, status, forget.
+
+Registered on the ``searcher`` group by :mod:`searcher.cli`; thin like it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from searcher.cli import DEFAULT_CORPUS, _fail, _run_index, _utf8, default_index, index_option
+
+
+@click.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@click.option("--rebuild", is_flag=True, help="Read every file of the named roots (default: all) again.")
+@click.option("--only", is_flag=True, help="Keep only the named roots: forget every other root.")
+@click.option(
+    "-g",
+    "--glob",
+    "globs",
+    metavar="GLOB",
+    multiple=True,
+    help="Index only files matching this glob; '!GLOB' leaves matches out; repeatable; remembered per root.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    default=None,
+    help="Parser processes beside the writer (default: one per core; 0 or 1: parse in this process).",
+)
+def index_cmd(
+    paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, only: bool, globs: tuple[str, ...], workers
+) -> None:
+    """Index files or folders (default: the ones indexed before, else ./corpus).
+
+    Only added and changed files are read; removed files leave the index.
+    """
+    from searcher.manifest import load_manifest
+
+    index_dir = index_dir or default_index()
+    roots = list(paths) or None
+    if only and roots is None:
+        _fail("--only needs the files or folders to keep (see: searcher status)")
+    if roots is None and not load_manifest(index_dir).roots:
+        if not DEFAULT_CORPUS.is_dir():
+            _fail("nothing to index: name a file or folder (there is no ./corpus)")
+        roots = [DEFAULT_CORPUS]
+    options = {"only": only, "globs": [_utf8(g) for g in globs] if globs else None}
+    report = _run_index(index_dir, roots, rebuild, workers, **options)
+    click.echo(report.summary(), err=True)
+
+
+@click.command("status")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for programs.")
+def status_cmd(index_dir: Path | None, as_json: bool) -> None:
+    """The index's roots, files, sections and last run, and the files changed on disk since (stale)."""
+    from searcher.manage import status
+
+    st = status(index_dir or default_index())
+    if as_json:
+        import json
+
+        click.echo(json.dumps(st, ensure_ascii=False))
+    else:
+        from searcher.report import status_text
+
+        click.echo(status_text(st))
+
+
+@click.command("forget")
+@click.argument("root", type=click.Path(path_type=Path))
+@index_option
+def forget_cmd(root: Path, index_dir: Path | None) -> None:
+    """Remove one indexed root (as `searcher status` lists it, or any path to it) and its sections."""
+    from searcher.manage import forget
+    from searcher.report import forget_text
+
+    click.echo(forget_text(forget(index_dir or default_index(), str(root))), err=True)

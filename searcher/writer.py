@@ -1,0 +1,167 @@
+"""Writing the index: its folder, its lock, one writer per run, the records of a file.
+
+Every file the index is made of is written with a umask that keeps it from
+other users (see :mod:`searcher.trust`): a table of contents someone else
+can write is code they can run as whoever searches the index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh.writing import CLEAR
+
+from searcher.errors import IndexDamaged, IndexMissing, SearcherError
+from searcher.lock import take_lock
+from searcher.models import Section
+from searcher.schema import TOKEN, make_schema
+from searcher.store import INDEX_NAME, check_index_folder, open_index
+from searcher.trust import check_trusted
+
+_WORDS = re.compile(TOKEN)
+
+
+def record_term(key: str) -> str:
+    """A file's path as the index stores it: bytes that are not UTF-8 spelled ``\\xNN``."""
+    return key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def records(sections: list[Section], key: str, root: str) -> Iterator[dict]:
+    """Whoosh records of one file's sections.
+
+    A record's id is the file's path and the section's slug, so it is unique
+    across roots and the same on every run.  The file's vocabulary (for
+    spelling suggestions) rides on its first record only, once per word: the
+    same words again on every section would cost a third of all indexing
+    time and suggest nothing more.
+    """
+    vocabulary = " ".join(dict.fromkeys(_WORDS.findall(" ".join(f"{s.heading}\n{s.text}" for s in sections).lower())))
+    term = record_term(key)
+    for i, s in enumerate(sections):
+        record = {
+            "id": term + s.id[len(s.doc) :],
+            "file": term,
+            "root": record_term(root),
+            "doc": s.doc,
+            "title": s.title,
+            "heading": s.heading,
+            "section": " ".join(s.heading_path),
+            "heading_path": s.heading_path,
+            "kind": s.kind,
+            "therapies": ",".join(s.therapies),
+            "line_start": s.line_start,
+            "line_end": s.line_end,
+            "anchor": s.anchor,
+            "body": s.text,
+        }
+        if i == 0:
+            record["words"] = vocabulary
+        yield record
+
+
+def write_error(index_dir: Path, err: OSError) -> SearcherError:
+    return SearcherError(f"cannot write index at {index_dir}: {err.strerror or err}; the previous index is unchanged")
+
+
+def _in_index(index_dir: Path, err: OSError) -> bool:
+    """True for an error writing the index (a write error may name no file)."""
+    if not err.filename:
+        return True
+    return Path(os.fsdecode(err.filename)).absolute().is_relative_to(index_dir.absolute())
+
+
+@contextlib.contextmanager
+def locked(index_dir: Path, wait: float):
+    """The index folder made ready (created, checked) and its write lock held, files private."""
+    check_index_folder(index_dir)
+    if index_dir.is_dir():
+        check_trusted(index_dir)  # before anything is written there
+    mask = os.umask(0o022)
+    os.umask(mask | 0o022)
+    try:
+        try:
+            index_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise SearcherError(f"cannot create index folder {index_dir}: {err.strerror or err}") from None
+        if not os.access(index_dir, os.W_OK):
+            raise SearcherError(f"cannot write to index folder {index_dir}: permission denied")
+        try:
+            lock = take_lock(index_dir, wait)
+        except OSError as err:
+            raise write_error(index_dir, err) from None
+        try:
+            yield lock
+        finally:
+            lock.release()
+    finally:
+        os.umask(mask)
+
+
+class IndexWriter:
+    """One Whoosh writer over the last commit: the files it holds, deletes, adds, one commit.
+
+    Leaving the block without a commit cancels the writer: the previous
+    commit stays as it was.  A damaged index stops the run unless
+    ``damaged_ok`` (a rebuild): then it starts afresh and ``recreated`` says so.
+    """
+
+    def __init__(self, index_dir: Path, damaged_ok: bool = False) -> None:
+        self.index_dir, self.damaged_ok = index_dir, damaged_ok
+        self.recreated = False
+        self.indexed: set[str] = set()
+        self.writer = None
+
+    def __enter__(self) -> IndexWriter:
+        try:
+            self.indexed = self._indexed_files()
+            ix = windex.open_dir(str(self.index_dir), indexname=INDEX_NAME)
+            self.writer = ix.writer(_lk=False, limitmb=128)
+        except OSError as err:
+            if not _in_index(self.index_dir, err):
+                raise
+            raise write_error(self.index_dir, err) from None
+        for name, ftype in make_schema().items():  # an index of an older format gains the new fields
+            if name not in self.writer.schema:
+                self.writer.add_field(name, ftype)
+        return self
+
+    def _indexed_files(self) -> set[str]:
+        """The file terms of the last commit; creates the index if there is none."""
+        try:
+            snapshot = open_index(self.index_dir, allow_empty=True)
+        except IndexMissing:
+            windex.create_in(str(self.index_dir), make_schema(), indexname=INDEX_NAME)
+            return set()
+        except IndexDamaged:
+            if not self.damaged_ok:
+                raise
+            windex.create_in(str(self.index_dir), make_schema(), indexname=INDEX_NAME)
+            self.recreated = True
+            return set()
+        with snapshot.reader() as reader:
+            return {t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("file")}
+
+    def delete(self, term: str) -> None:
+        """Drop every record of the file stored as ``term``."""
+        self.writer.delete_by_term("file", term)
+
+    def add(self, record: dict) -> None:
+        self.writer.add_document(**record)
+
+    def commit(self, clear: bool = False) -> None:
+        """Commit; ``clear`` replaces every earlier segment (a whole rebuild)."""
+        self.writer.commit(mergetype=CLEAR) if clear else self.writer.commit()
+
+    def __exit__(self, kind, err, tb) -> None:
+        if err is None:
+            return
+        if self.writer is not None and not self.writer.is_closed:  # a failed commit has closed it already
+            with contextlib.suppress(Exception):
+                self.writer.cancel()
+        if isinstance(err, OSError) and _in_index(self.index_dir, err):
+            raise write_error(self.index_dir, err) from None
