@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.exceptions import ParserRejectedMarkup
 
+from searcher.boilerplate import is_boilerplate_line, is_zone_start, strip_calls_to_action, vocabulary
 from searcher.models import Block
 
 # XHTML pages parse fine as HTML, and a line of text may look like a URL:
@@ -180,27 +181,6 @@ _DROP_TAGS = (
 _DROP_SET = frozenset(_DROP_TAGS)
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 
-# Site boilerplate.  A line matching _BOILER_LINE is dropped; a line matching
-# _BOILER_ZONE starts the comment form or teaser list that runs to the end.
-_BOILER_LINE = re.compile(
-    r"^(?:your email address will not be published\b.*|required fields are marked.*|"
-    r"fill out the form below.*|max\. file size:.*|(?:name|email|website|comment)\s*\*?|"
-    r"save my name, email.*|post comment|submit|read more|share this (?:post|article).*|"
-    r"(?:call|contact us|text us)\b.{0,40}\d{3}\W{0,2}\d{3}\W?\d{4}.*|"
-    r"(?:previous|next) (?:post|article)\b.*|click here to .*|skip to (?:main )?content|"
-    r"home|blog|news|menu|search|articles?|posts?)$",
-    re.IGNORECASE,
-)
-_BOILER_ZONE = re.compile(
-    r"^(?:leave a (?:reply|comment)|related (?:posts|articles)|you may also like|\d+ comments?|comments)$",
-    re.IGNORECASE,
-)
-# A call to action stuck at the end of a paragraph: "... recovery. Call 833-846-5669 today."
-_CALL_TO_ACTION = re.compile(
-    r"(?:(?<=[.!?])|^)\s*(?:call|text|contact us(?: at)?|reach us at)\s+(?:us\s+)?(?:at\s+)?"
-    r"\+?1?[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b[^.!?]*[.!?]?",
-    re.IGNORECASE,
-)
 # A heading glued to the end of a sentence: "...these boundariesThe Role of Professional Treatment".
 _GLUED_TAIL = r"[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??"
 _GLUED_END = re.compile(rf"[a-z0-9)][.!?]?{_GLUED_TAIL}$")
@@ -256,13 +236,6 @@ def normalize_space(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub("", text)
 
 
-def strip_calls_to_action(text: str) -> str:
-    """Drop phone calls to action, keeping the sentence they were glued to."""
-    if any(ch.isdigit() for ch in text):
-        text = _CALL_TO_ACTION.sub("", text).strip()
-    return text
-
-
 def split_glued_heading(text: str) -> tuple[str, str] | None:
     """Split "sentence endThe Heading" into (sentence, heading), or None."""
     cut = max(0, len(text) - 160)
@@ -273,6 +246,9 @@ def split_glued_heading(text: str) -> tuple[str, str] | None:
     head, tail = text[: m.start("tail")], m["tail"]
     if len(head.split()) < 5 or head.endswith(" ") or "." in tail.rstrip("?"):
         return None
+    glued = head.rsplit(" ", 1)[-1]  # what the heading is stuck to: "boundaries" of "boundariesThe"
+    if glued[-1] not in ".!?)" and (glued[0].isupper() or len(glued) < 3):
+        return None  # a word with inner capitals: PostgreSQL, YouTube, McDonald, iPhone
     words = [w for w in tail.split() if len(w) > 3]
     capitalised = sum(w[0].isupper() for w in words)
     if not tail.endswith("?") and capitalised * 2 < len(words):
@@ -305,58 +281,25 @@ class _ListDepth:
 
 
 def _finish(blocks: list[Block], kind: str, text: str, line: int, depth: int = 0, level: int = 0, end: int = 0) -> bool:
-    """Append a cleaned block unless it is boilerplate; False once a boilerplate zone starts."""
+    """Append a cleaned block of an HTML page unless it is boilerplate; False once a boilerplate zone starts."""
     text = strip_calls_to_action(normalize_space(text))
     if kind == "item":
         text = text.lstrip(".,;: ")
     if not _HAS_WORD.search(text):
         return True
-    if _BOILER_ZONE.match(text.rstrip(":")):
+    if is_zone_start(text):
         return False
-    if _BOILER_LINE.match(text):
+    if is_boilerplate_line(text) or vocabulary().navigation.match(text):
         return True
-    if kind in ("line", "item"):
-        glued = split_glued_heading(text)
-        if glued:
-            blocks.append(Block(kind, glued[0], line, depth))
-            blocks.append(Block("heading", glued[1], line))
-            return True
     blocks.append(Block(kind, text, line, depth, level, end))
     return True
 
 
 def clean_text(text: str) -> list[Block]:
-    """Clean a scraped plain-text article into blocks, one per source line."""
-    blocks: list[Block] = []
-    lists = _ListDepth()
-    for number, raw in enumerate(_blank_hidden(text).splitlines(), 1):
-        expanded = raw.replace("\t", "    ")
-        indent = len(expanded) - len(expanded.lstrip(" \u00a0"))
-        stripped = raw.strip(" \t\u00a0\ufeff")
-        if not stripped:
-            continue
-        kind, glyph, level = "line", "", 0
-        if re.match(r"<\s*li\b", stripped, re.IGNORECASE):
-            kind, glyph = "item", "li"
-        line = fix_fragments(stripped).strip()
-        if "*" in line or "_" in line:
-            line = _EMPHASIS.sub(r"\2", line)
-        atx = _ATX_HEADING.match(line)
-        if atx:  # a Markdown heading: "## Evidence"
-            kind, level, line = "heading", len(atx[1]), atx[2]
-        bullet = _BULLET.match(line)
-        if bullet and len(line) > bullet.end():
-            kind, glyph = "item", bullet.group().strip()
-            line = line[bullet.end() :]
-        if kind == "item":
-            depth = lists.depth(indent, glyph)
-        else:
-            depth = 0
-            if _HAS_WORD.search(line):
-                lists.reset()
-        if not _finish(blocks, kind, line, number, depth, level):
-            break
-    return blocks
+    """Clean plain text (scraped or hard-wrapped) into blocks: see :mod:`searcher.text`."""
+    from searcher.text import clean_plain  # the text reader builds on this module's fragment tools
+
+    return clean_plain(text)
 
 
 def _blocks_of(soup: BeautifulSoup) -> Iterator[tuple[str, str, int, int, int]]:

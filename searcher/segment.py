@@ -3,7 +3,8 @@
 HTML headings carry their level.  In scraped text a heading is a short line,
 without a closing period, that introduces the text under it; a question line
 is an FAQ heading.  A heading followed at once by another heading is taken as
-the parent of the headings that follow it, until the next such parent.
+the parent of the headings that follow it, until the next such parent; heading
+lines nest under the last real (Markdown, underlined or HTML) heading.
 """
 
 from __future__ import annotations
@@ -42,21 +43,23 @@ def slugify(text: str) -> str:
 
 
 def _levels(blocks: list[Block], heads: list[bool]) -> list[int]:
-    """Heading levels: HTML levels as they are; text headings 1 (parent) or 2."""
+    """Heading levels: real headings keep theirs; a heading line nests one
+    (parent) or two levels under the last real heading, or is 1 or 2."""
     levels = [0] * len(blocks)
-    parent_open = False
+    parent_open, base = False, 0
     for i, block in enumerate(blocks):
         if not heads[i]:
             continue
         if block.level:
-            levels[i] = block.level
+            levels[i] = base = block.level
+            parent_open = False
             continue
         next_is_heading = i + 1 < len(blocks) and heads[i + 1] and not blocks[i + 1].level
         if next_is_heading:
             parent_open = True
-            levels[i] = 1
+            levels[i] = base + 1
         else:
-            levels[i] = 2 if parent_open else 1
+            levels[i] = base + (2 if parent_open else 1)
     return levels
 
 
@@ -91,9 +94,21 @@ def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Sec
     seen: dict[str, int] = {}
     stack: list[tuple[int, str]] = []
     heading, start, content, anchor = "", body[0].line, [], body[0].anchor
+    head_kind = ""
 
-    def flush(end: int) -> None:
-        if not content:
+    def flush(end: int, bare: bool = False) -> None:
+        """Close the open section.
+
+        ``bare``: the heading has nothing under it and is in no heading path.
+        A real heading is then a section of its own; a heading line was only
+        a short line, and goes on the text before it.  The lines a document
+        opens with give its title.
+        """
+        if not content and not (bare and heading and sections):
+            return
+        if not content and head_kind != "heading":
+            sections[-1].text += "\n" + heading
+            sections[-1].line_end = max(sections[-1].line_end, start)
             return
         path = [h for _, h in stack] or ([heading] if heading else [])
         name = heading or title
@@ -121,13 +136,14 @@ def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Sec
 
     for i, block in enumerate(body):
         if heads[i]:
-            flush(body[i - 1].last_line if i else block.line)
             level = levels[i]
+            flush(body[i - 1].last_line if i else block.line, bool(stack) and level <= stack[-1][0])
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, block.text))
             heading, start, content, anchor = block.text, block.line, [], block.anchor or anchor
+            head_kind = block.kind
         else:
             content.append(block)
-    flush(body[-1].last_line)
+    flush(body[-1].last_line, True)
     return sections
