@@ -77,8 +77,11 @@ def _title(body: list[Block], heads: list[bool]) -> str:
 
 
 def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Section]:
-    """Split a document's blocks into sections with heading paths and source lines."""
-    blocks = [b for b in blocks if b.kind != "title"] if title is None else blocks
+    """Split a document's blocks into sections with heading paths and source lines.
+
+    The title is ``title``, else the document's own (a ``title`` block: front
+    matter, ``<title>``), else its first heading or opening lines.
+    """
     title_blocks = [b for b in blocks if b.kind == "title"]
     body = [b for b in blocks if b.kind != "title"]
     if title is None:
