@@ -22,6 +22,7 @@ VOCABULARY_PATH = Path(__file__).with_name("data") / "boilerplate.json"
 _WORDS = re.compile(r"[^\W_]+")
 # A paragraph that ends a sentence; a teaser excerpt is cut off before that.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+_PHONE_DIGITS = re.compile(r"\d{3}")
 _TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])$")
 
 
@@ -63,7 +64,7 @@ def vocabulary() -> Vocabulary:
 
 def strip_calls_to_action(text: str) -> str:
     """Drop phone calls to action, keeping the sentence they were glued to."""
-    if any(ch.isdigit() for ch in text):
+    if _PHONE_DIGITS.search(text):
         text = vocabulary().call_to_action.sub("", text).strip()
     return text
 

@@ -139,7 +139,10 @@ class Taxonomy:
         therapy's patterns run only when the text holds one of the words its
         names start with, which spares most regex searches.
         """
-        spelled, words = set(self._spelled(text)), set(_WORD.findall(text))
+        return self._tag(text, set(self._spelled(text)), about_treatment)
+
+    def _tag(self, text: str, spelled: set[str], about_treatment: bool) -> list[str]:
+        words = set(_WORD.findall(text))
         return [m.id for m in self._matchers if m.id in spelled or self._acronym(m, text, words, about_treatment)]
 
     def _acronym(self, m: _Matcher, text: str, words: set[str], about_treatment: bool) -> bool:
@@ -157,8 +160,9 @@ class Taxonomy:
         ("Narcotics Anonymous", "methadone"); only then do its short acronyms
         tag wherever they stand.  "NA values" in a pandas page does not.
         """
-        about = any(self._spelled(t) for t in texts)
-        return [self.tag(t, about) for t in texts]
+        spelled = [set(self._spelled(t)) for t in texts]
+        about = any(spelled)
+        return [self._tag(t, names, about) for t, names in zip(texts, spelled, strict=True)]
 
     def resolve(self, name: str) -> str:
         """Map a canonical name, id, acronym or alias (any case) to the therapy id."""

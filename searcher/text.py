@@ -234,6 +234,6 @@ def is_wrapped(lines: list[Line | None]) -> bool:
 
 def clean_plain(text: str) -> list[Block]:
     """Plain or scraped text to blocks, boilerplate dropped."""
-    lines = read_lines(text)
-    blocks = wrapped_blocks(read_lines(text, scraped=False)) if is_wrapped(lines) else scraped_blocks(lines)
+    lines = read_lines(text, scraped=False)
+    blocks = wrapped_blocks(lines) if is_wrapped(lines) else scraped_blocks(read_lines(text))
     return drop_boilerplate(blocks)
