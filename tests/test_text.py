@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from searcher.boilerplate import is_writer_note, vocabulary
-from searcher.clean import clean_text, split_glued_heading
+from searcher.clean import clean, clean_text, split_glued_heading
 from searcher.ingest import sections_of_text
 from searcher.read import read_text
 from searcher.text import is_wrapped, read_lines
@@ -150,6 +150,8 @@ def test_glued_headings_are_split_only_in_scraped_text() -> None:
     assert [b.kind for b in clean_text(glued + "\n")] == ["line", "heading"]
     wrapped = f"Boundaries are hard to keep\nwithout guidance, as members\nlearn. {glued}\n"
     assert [b.kind for b in clean_text(wrapped)] == ["para"]
+    page = clean(f"<html><body><h1>Peer support</h1><p>{glued}</p></body></html>", "p.html")
+    assert [(b.kind, b.text) for b in page] == [("heading", "Peer support"), ("line", glued)]
 
 
 @pytest.mark.parametrize(
