@@ -23,6 +23,7 @@ from searcher.models import Block
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _TITLE = re.compile(r"^title:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+_TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 _INLINE_TEXT = frozenset(["text", "text_special", "code_inline"])
 
 
@@ -108,7 +109,8 @@ class _Walker:
             self._add("heading", inline_text(token), opened.map, level=int(opened.tag[1]))
         elif self.items and self.items[-1]:
             self.items[-1] = False
-            self._add("item", inline_text(token), opened.map, depth=max(self.lists - 1, 0))
+            text = _TASK_BOX.sub("", inline_text(token))  # a task list's "[ ]" or "[x]"
+            self._add("item", text, opened.map, depth=max(self.lists - 1, 0))
         else:
             self._add("para", inline_text(token), opened.map)
 

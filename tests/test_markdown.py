@@ -55,7 +55,7 @@ def test_code_is_verbatim_and_inline_markup_goes() -> None:
     text = (
         "# Use\n\nRun **`cargo fmt`** or see [the *guide*](https://x.org/g) and ![logo](l.png).\n\n"
         "```rust\nfn main() {\n    let x_y = 1;\n}\n```\n\n    indented_code(arg)\n\n"
-        "- one\n  - two <b>bold</b>\n\n> quoted *text*\n\n| name | dose |\n|---|---|\n| methadone | 60 mg |\n"
+        "- [x] one\n  - two <b>bold</b>\n\n> quoted *text*\n\n| name | dose |\n|---|---|\n| methadone | 60 mg |\n"
     )
     blocks = clean_markdown(text)
     got = [(b.kind, b.text, b.depth, b.line, b.last_line) for b in blocks]
