@@ -189,3 +189,10 @@ def test_nothing_is_lost_after_a_mid_document_comments_line(corpus_files) -> Non
     kept = [ln for ln in text.splitlines() if not is_writer_note(ln.strip()) and ln.strip() != "Leave a Reply"]
     missing = _words("\n".join(kept)) - full - {"li", "ul"}
     assert not missing, sorted(missing)[:20]
+
+
+def test_a_bare_field_label_goes_only_with_its_comment_form() -> None:
+    form = "Leave a Reply\nName *\nEmail\nWebsite\nPost Comment\n"
+    assert [b.text for b in clean_text(f"Dosing\n{_REAL}{form}")] == ["Dosing", _REAL.strip()]
+    middle = f"Contact\n{_REAL}Email\nWrite to the clinic at the address on your card.\nDosing\n{_REAL}"
+    assert "Email" in [b.text for b in clean_text(middle)]
