@@ -1,10 +1,11 @@
-"""Stage 2, clean: text or HTML to blocks, with BeautifulSoup.
+"""Stage 2, clean: a document to blocks, by the reader of its format.
 
-Real ``.html`` pages give structure through their tags.  Scraped text files
-carry broken fragments of markup (``< li >``, ``li >``, stray ``>``,
-``<font ... style=...>``); those are normalised into real markup and handed
-to BeautifulSoup, or removed by a rule that covers their whole class, so that
-no markup is left and no real word is lost.  Site boilerplate goes here too.
+:func:`clean` picks the reader: web pages (:mod:`searcher.page`), Markdown
+(:mod:`searcher.markdown`) or plain text (:mod:`searcher.text`).  This module
+also holds the tools for what scraped text carries: broken fragments of markup
+(``< li >``, ``li >``, stray ``>``, ``<font ... style=...>``) are normalised
+into real markup and handed to BeautifulSoup, or removed by a rule that covers
+their whole class, so that no markup is left and no real word is lost.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from __future__ import annotations
 import html
 import re
 import warnings
-from collections.abc import Iterator
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.exceptions import ParserRejectedMarkup
 
 from searcher.models import Block
@@ -118,7 +118,10 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[,.;:!?](?:\s|$))")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _HAS_WORD = re.compile(r"\w")
 _BULLET = re.compile(r"^(?:[\u2022\u25e6\u25aa\u25cf\u25cb\u00b7\u2023\u2043\u2013\u2014*-]|o(?=\s))\s*")
-_BLOCK_TAGS = frozenset(
+
+
+# A heading glued to the end of a sentence: "...these boundariesThe Role of Professional Treatment".
+BLOCK_TAGS = frozenset(
     [
         "address",
         "article",
@@ -162,60 +165,9 @@ _BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
-_DROP_TAGS = (
-    "script",
-    "style",
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "noscript",
-    "template",
-    "svg",
-    "iframe",
-    "button",
-    "select",
-)
-_DROP_SET = frozenset(_DROP_TAGS)
-_HEADINGS = {f"h{n}": n for n in range(1, 7)}
-
-# Site boilerplate.  A line matching _BOILER_LINE is dropped; a line matching
-# _BOILER_ZONE starts the comment form or teaser list that runs to the end.
-_BOILER_LINE = re.compile(
-    r"^(?:your email address will not be published\b.*|required fields are marked.*|"
-    r"fill out the form below.*|max\. file size:.*|(?:name|email|website|comment)\s*\*?|"
-    r"save my name, email.*|post comment|submit|read more|share this (?:post|article).*|"
-    r"(?:call|contact us|text us)\b.{0,40}\d{3}\W{0,2}\d{3}\W?\d{4}.*|"
-    r"(?:previous|next) (?:post|article)\b.*|click here to .*|skip to (?:main )?content|"
-    r"home|blog|news|menu|search|articles?|posts?)$",
-    re.IGNORECASE,
-)
-_BOILER_ZONE = re.compile(
-    r"^(?:leave a (?:reply|comment)|related (?:posts|articles)|you may also like|\d+ comments?|comments)$",
-    re.IGNORECASE,
-)
-# A call to action stuck at the end of a paragraph: "... recovery. Call 833-846-5669 today."
-_CALL_TO_ACTION = re.compile(
-    r"(?:(?<=[.!?])|^)\s*(?:call|text|contact us(?: at)?|reach us at)\s+(?:us\s+)?(?:at\s+)?"
-    r"\+?1?[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b[^.!?]*[.!?]?",
-    re.IGNORECASE,
-)
-# A heading glued to the end of a sentence: "...these boundariesThe Role of Professional Treatment".
 _GLUED_TAIL = r"[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??"
 _GLUED_END = re.compile(rf"[a-z0-9)][.!?]?{_GLUED_TAIL}$")
 _GLUED = re.compile(rf"(?P<head>.*?[a-z0-9)][.!?]?)(?P<tail>{_GLUED_TAIL})$")
-
-
-def cut_unclosed_comment(text: str) -> str:
-    """Drop an HTML comment that is never closed, with all it hides (as browsers do)."""
-    start = text.find("<!--")
-    while start != -1:
-        end = text.find("-->", start + 4)
-        if end == -1:
-            return text[:start]
-        start = text.find("<!--", end + 3)
-    return text
 
 
 def _blank_hidden(text: str) -> str:
@@ -231,7 +183,7 @@ def _markup_to_text(line: str) -> str:
         soup = BeautifulSoup(line, "html.parser")
     except ParserRejectedMarkup:  # e.g. "<![...]>" in prose about markup
         return html.unescape(_ANY_TAG.sub(" ", line))
-    for tag in soup.find_all(_BLOCK_TAGS):
+    for tag in soup.find_all(BLOCK_TAGS):
         tag.insert_before(" ")
     return soup.get_text()
 
@@ -256,13 +208,6 @@ def normalize_space(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub("", text)
 
 
-def strip_calls_to_action(text: str) -> str:
-    """Drop phone calls to action, keeping the sentence they were glued to."""
-    if any(ch.isdigit() for ch in text):
-        text = _CALL_TO_ACTION.sub("", text).strip()
-    return text
-
-
 def split_glued_heading(text: str) -> tuple[str, str] | None:
     """Split "sentence endThe Heading" into (sentence, heading), or None."""
     cut = max(0, len(text) - 160)
@@ -273,6 +218,9 @@ def split_glued_heading(text: str) -> tuple[str, str] | None:
     head, tail = text[: m.start("tail")], m["tail"]
     if len(head.split()) < 5 or head.endswith(" ") or "." in tail.rstrip("?"):
         return None
+    glued = head.rsplit(" ", 1)[-1]  # what the heading is stuck to: "boundaries" of "boundariesThe"
+    if glued[-1] not in ".!?)" and (glued[0].isupper() or len(glued) < 3):
+        return None  # a word with inner capitals: PostgreSQL, YouTube, McDonald, iPhone
     words = [w for w in tail.split() if len(w) > 3]
     capitalised = sum(w[0].isupper() for w in words)
     if not tail.endswith("?") and capitalised * 2 < len(words):
@@ -304,124 +252,11 @@ class _ListDepth:
         return len(stack) - 1
 
 
-def _finish(blocks: list[Block], kind: str, text: str, line: int, depth: int = 0, level: int = 0, end: int = 0) -> bool:
-    """Append a cleaned block unless it is boilerplate; False once a boilerplate zone starts."""
-    text = strip_calls_to_action(normalize_space(text))
-    if kind == "item":
-        text = text.lstrip(".,;: ")
-    if not _HAS_WORD.search(text):
-        return True
-    if _BOILER_ZONE.match(text.rstrip(":")):
-        return False
-    if _BOILER_LINE.match(text):
-        return True
-    if kind in ("line", "item"):
-        glued = split_glued_heading(text)
-        if glued:
-            blocks.append(Block(kind, glued[0], line, depth))
-            blocks.append(Block("heading", glued[1], line))
-            return True
-    blocks.append(Block(kind, text, line, depth, level, end))
-    return True
-
-
 def clean_text(text: str) -> list[Block]:
-    """Clean a scraped plain-text article into blocks, one per source line."""
-    blocks: list[Block] = []
-    lists = _ListDepth()
-    for number, raw in enumerate(_blank_hidden(text).splitlines(), 1):
-        expanded = raw.replace("\t", "    ")
-        indent = len(expanded) - len(expanded.lstrip(" \u00a0"))
-        stripped = raw.strip(" \t\u00a0\ufeff")
-        if not stripped:
-            continue
-        kind, glyph, level = "line", "", 0
-        if re.match(r"<\s*li\b", stripped, re.IGNORECASE):
-            kind, glyph = "item", "li"
-        line = fix_fragments(stripped).strip()
-        if "*" in line or "_" in line:
-            line = _EMPHASIS.sub(r"\2", line)
-        atx = _ATX_HEADING.match(line)
-        if atx:  # a Markdown heading: "## Evidence"
-            kind, level, line = "heading", len(atx[1]), atx[2]
-        bullet = _BULLET.match(line)
-        if bullet and len(line) > bullet.end():
-            kind, glyph = "item", bullet.group().strip()
-            line = line[bullet.end() :]
-        if kind == "item":
-            depth = lists.depth(indent, glyph)
-        else:
-            depth = 0
-            if _HAS_WORD.search(line):
-                lists.reset()
-        if not _finish(blocks, kind, line, number, depth, level):
-            break
-    return blocks
+    """Clean plain text (scraped or hard-wrapped) into blocks: see :mod:`searcher.text`."""
+    from searcher.text import clean_plain  # the text reader builds on this module's fragment tools
 
-
-def _blocks_of(soup: BeautifulSoup) -> Iterator[tuple[str, str, int, int, int]]:
-    """Yield (kind, text, line, depth, level) for each block of an HTML tree.
-
-    One pass over the tree with an explicit stack (no recursion limit for
-    deeply nested pages); the dropped tags' subtrees are never entered.
-    """
-    # A context: (block id, kind, source line, list depth, heading level, open lists).
-    ctx: tuple = (0, "line", 0, 0, 0, 0)
-    stack = [(iter(soup.contents), ctx)]
-    parts: list[str] = []
-    current = ctx
-    while stack:
-        children, ctx = stack[-1]
-        node = next(children, None)
-        if node is None:
-            stack.pop()
-            continue
-        if type(node) is NavigableString:  # not comments, doctypes or CDATA
-            if ctx[0] != current[0]:
-                if parts:
-                    yield current[1], "".join(parts), current[2], current[3], current[4]
-                current, parts = ctx, []
-            parts.append(node)
-            continue
-        if not isinstance(node, Tag):
-            continue
-        name = node.name
-        if name in _DROP_SET:
-            continue
-        if name == "br":
-            parts.append(" ")
-            continue
-        key, kind, line, depth, level, lists = ctx
-        if name in ("ul", "ol"):
-            lists += 1
-        if name in _BLOCK_TAGS:
-            key, line = id(node), node.sourceline or line
-            if name in _HEADINGS:
-                kind, level = "heading", _HEADINGS[name]
-            elif name == "title":
-                kind = "title"
-            elif name == "li":
-                kind, depth = "item", max(lists - 1, 0)
-            elif kind != "item":
-                kind = "line"
-        stack.append((iter(node.contents), (key, kind, line, depth, level, lists)))
-    if parts:
-        yield current[1], "".join(parts), current[2], current[3], current[4]
-
-
-def clean_html(text: str) -> list[Block]:
-    """Clean a real HTML page into blocks; chrome and scripts never reach the index."""
-    try:
-        soup = BeautifulSoup(cut_unclosed_comment(text), "html.parser")
-    except ParserRejectedMarkup:  # markup the parser gives up on is read as text
-        return clean_text(text)
-    blocks: list[Block] = []
-    for kind, raw, line, depth, level in _blocks_of(soup):
-        # Text nodes of a real page are text: "&lt;div&gt;" in it is a word, not a tag.
-        end = line + raw.strip().count("\n")  # a paragraph may run over several source lines
-        if not _finish(blocks, kind, raw, line, depth, level, end):
-            break
-    return blocks
+    return clean_plain(text)
 
 
 def looks_like_html(name: str, text: str) -> bool:
@@ -433,18 +268,22 @@ def looks_like_html(name: str, text: str) -> bool:
 
 
 def clean(text: str, name: str = "") -> list[Block]:
-    """Clean ``text`` as HTML or as scraped plain text, by its name and its start.
+    """Clean ``text`` as a web page, Markdown or plain text, by its name and its start.
 
     Pages go through lxml (:mod:`searcher.page`); one that lxml cannot read
     whole goes through BeautifulSoup, its text never taken for headings.
     """
+    if name.lower().endswith((".md", ".markdown")):
+        from searcher.markdown import clean_markdown  # markdown-it only when a .md file is read
+
+        return clean_markdown(text)
     if not looks_like_html(name, text):
         return clean_text(text)
     from searcher.page import page_blocks
 
     blocks = page_blocks(text)
     if blocks is None:
-        blocks = [
-            Block("para", b.text, b.line, b.depth, end=b.end) if b.kind == "line" else b for b in clean_html(text)
-        ]
+        from searcher.soup import soup_blocks
+
+        blocks = soup_blocks(text)
     return blocks

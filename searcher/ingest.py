@@ -19,17 +19,18 @@ from searcher.tag import default_taxonomy
 
 
 def sections_of_text(text: str, doc: str) -> list[Section]:
-    """Clean, segment and tag a document's text.
+    """Clean, segment and tag a document's text (its sections tagged together).
 
     Cleaning decodes HTML entities, which can spell control characters
     (``&#27;``); those are dropped here, after it.
     """
     sections = segment(clean(text, doc), doc)
-    taxonomy = default_taxonomy()
     for s in sections:
         s.title, s.heading, s.text = strip_controls(s.title), strip_controls(s.heading), strip_controls(s.text)
         s.heading_path = [strip_controls(h) for h in s.heading_path]
-        s.therapies = taxonomy.tag(s.heading + "\n" + s.text)
+    tags = default_taxonomy().tag_document([s.heading + "\n" + s.text for s in sections])
+    for s, therapies in zip(sections, tags, strict=True):
+        s.therapies = therapies
     return sections
 
 

@@ -3,7 +3,8 @@
 HTML headings carry their level.  In scraped text a heading is a short line,
 without a closing period, that introduces the text under it; a question line
 is an FAQ heading.  A heading followed at once by another heading is taken as
-the parent of the headings that follow it, until the next such parent.
+the parent of the headings that follow it, until the next such parent; heading
+lines nest under the last real (Markdown, underlined or HTML) heading.
 """
 
 from __future__ import annotations
@@ -42,21 +43,23 @@ def slugify(text: str) -> str:
 
 
 def _levels(blocks: list[Block], heads: list[bool]) -> list[int]:
-    """Heading levels: HTML levels as they are; text headings 1 (parent) or 2."""
+    """Heading levels: real headings keep theirs; a heading line nests one
+    (parent) or two levels under the last real heading, or is 1 or 2."""
     levels = [0] * len(blocks)
-    parent_open = False
+    parent_open, base = False, 0
     for i, block in enumerate(blocks):
         if not heads[i]:
             continue
         if block.level:
-            levels[i] = block.level
+            levels[i] = base = block.level
+            parent_open = False
             continue
         next_is_heading = i + 1 < len(blocks) and heads[i + 1] and not blocks[i + 1].level
         if next_is_heading:
             parent_open = True
-            levels[i] = 1
+            levels[i] = base + 1
         else:
-            levels[i] = 2 if parent_open else 1
+            levels[i] = base + (2 if parent_open else 1)
     return levels
 
 
@@ -73,8 +76,73 @@ def _title(body: list[Block], heads: list[bool]) -> str:
     return max(lead, key=len) if lead else body[0].text[:MAX_HEADING_CHARS]
 
 
+class _Builder:
+    """The sections of one document, built heading by heading."""
+
+    def __init__(self, doc: str, title: str, first: Block) -> None:
+        self.doc, self.title = doc, title
+        self.sections: list[Section] = []
+        self.seen: dict[str, int] = {}
+        self.stack: list[tuple[int, str]] = []  # (level, heading) of the open headings
+        self.heading, self.head_kind, self.start, self.anchor = "", "", first.line, first.anchor
+        self.content: list[Block] = []
+
+    def open(self, block: Block, level: int, end: int) -> None:
+        """Close the open section at line ``end`` and start one under ``block``."""
+        self.close(end, bare=bool(self.stack) and level <= self.stack[-1][0])
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, block.text))
+        self.heading, self.head_kind, self.start = block.text, block.kind, block.line
+        self.anchor = block.anchor or self.anchor
+        self.content = []
+
+    def close(self, end: int, bare: bool = False) -> None:
+        """Close the open section.
+
+        ``bare``: the heading has nothing under it and is in no heading path.
+        A real heading is then a section of its own; a heading line was only
+        a short line, and goes on the text before it.  The lines a document
+        opens with give its title.
+        """
+        if not self.content and not (bare and self.heading and self.sections):
+            return
+        if not self.content and self.head_kind != "heading":
+            self.sections[-1].text += "\n" + self.heading
+            self.sections[-1].line_end = max(self.sections[-1].line_end, self.start)
+            return
+        self.sections.append(self._section(end))
+
+    def _section(self, end: int) -> Section:
+        heading, content = self.heading, self.content
+        path = [h for _, h in self.stack] or ([heading] if heading else [])
+        name = heading or self.title
+        slug = slugify("/".join(path) or name)
+        self.seen[slug] = self.seen.get(slug, 0) + 1
+        if self.seen[slug] > 1:
+            slug = f"{slug}-{self.seen[slug]}"
+        items = sum(b.kind == "item" for b in content)
+        kind = "faq" if heading.endswith("?") else "list" if items * 2 > len(content) else "body"
+        return Section(
+            id=f"{self.doc}#{slug}",
+            doc=self.doc,
+            title=self.title,
+            heading=name,
+            heading_path=path or [name],
+            kind=kind,
+            text="\n".join(_block_text(b) for b in content),
+            line_start=self.start,
+            line_end=max(end, self.start),
+            anchor=self.anchor,
+        )
+
+
 def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Section]:
-    """Split a document's blocks into sections with heading paths and source lines."""
+    """Split a document's blocks into sections with heading paths and source lines.
+
+    The title is ``title``, else the document's own (a ``title`` block: front
+    matter, ``<title>``), else its first heading or opening lines.
+    """
     title_blocks = [b for b in blocks if b.kind == "title"]
     body = [b for b in blocks if b.kind != "title"]
     if title is None:
@@ -85,48 +153,11 @@ def segment(blocks: list[Block], doc: str, title: str | None = None) -> list[Sec
     if not title:
         title = _title(body, heads) or doc
     levels = _levels(body, heads)
-
-    sections: list[Section] = []
-    seen: dict[str, int] = {}
-    stack: list[tuple[int, str]] = []
-    heading, start, content, anchor = "", body[0].line, [], body[0].anchor
-
-    def flush(end: int) -> None:
-        if not content:
-            return
-        path = [h for _, h in stack] or ([heading] if heading else [])
-        name = heading or title
-        slug = slugify("/".join(path) or name)
-        seen[slug] = seen.get(slug, 0) + 1
-        if seen[slug] > 1:
-            slug = f"{slug}-{seen[slug]}"
-        items = sum(b.kind == "item" for b in content)
-        kind = "faq" if heading.endswith("?") else "list" if items * 2 > len(content) else "body"
-        text = "\n".join(_block_text(b) for b in content)
-        sections.append(
-            Section(
-                id=f"{doc}#{slug}",
-                doc=doc,
-                title=title,
-                heading=name,
-                heading_path=path or [name],
-                kind=kind,
-                text=text,
-                line_start=start,
-                line_end=max(end, start),
-                anchor=anchor,
-            )
-        )
-
+    built = _Builder(doc, title, body[0])
     for i, block in enumerate(body):
         if heads[i]:
-            flush(body[i - 1].last_line if i else block.line)
-            level = levels[i]
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            stack.append((level, block.text))
-            heading, start, content, anchor = block.text, block.line, [], block.anchor or anchor
+            built.open(block, levels[i], body[i - 1].last_line if i else block.line)
         else:
-            content.append(block)
-    flush(body[-1].last_line)
-    return sections
+            built.content.append(block)
+    built.close(body[-1].last_line, bare=True)
+    return built.sections

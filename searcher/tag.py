@@ -2,7 +2,8 @@
 
 Acronyms match case-sensitively as whole words ("MI is" yes, "mid" no);
 spellings match case-insensitively, with space or hyphen between their words
-and an optional plural "s".
+and an optional plural "s".  A two- or three-letter acronym names a therapy
+only in a document about treatment, or beside a word of treatment.
 """
 
 from __future__ import annotations
@@ -40,15 +41,38 @@ def _alias_pattern(alias: str) -> str:
     return r"[\s-]+".join(re.escape(w) for w in words)
 
 
+SHORT_ACRONYM = 3  # letters: NA, MI, MET, CBT name other things too ("NA values", "HH24:MI")
+_NEAR = 1  # words either side of a short acronym that may show it names a therapy ("NA meetings")
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    """How to find one therapy: the words its spellings start with, its acronyms, its patterns."""
+
+    id: str
+    first_words: frozenset[str]
+    acronyms: frozenset[str]
+    spelled: re.Pattern[str]
+    long_acronyms: re.Pattern[str] | None
+    short_acronyms: re.Pattern[str] | None
+
+
+def _acronym_pattern(acronyms: list[str]) -> re.Pattern[str] | None:
+    if not acronyms:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, acronyms)) + r")s?(?![\w-])")
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     """The therapies and the compiled patterns that find them in text."""
 
     therapies: tuple[Therapy, ...]
+    context_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path = TAXONOMY_PATH) -> Taxonomy:
-        """Read a taxonomy JSON file (``{"therapies": [...]}``)."""
+        """Read a taxonomy JSON file (``{"therapies": [...], "context_words": [...]}``)."""
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(
             tuple(
@@ -56,24 +80,22 @@ class Taxonomy:
                     t["id"], t["name"], tuple(t.get("acronyms", ())), tuple(a.lower() for a in t.get("aliases", ()))
                 )
                 for t in data["therapies"]
-            )
+            ),
+            frozenset(w.lower() for w in data.get("context_words", ())),
         )
 
     @cached_property
-    def _patterns(self) -> list[tuple[str, frozenset[str], frozenset[str], re.Pattern[str], re.Pattern[str] | None]]:
+    def _matchers(self) -> list[_Matcher]:
         """Per therapy: its id, the words any mention must start with, and its patterns."""
         compiled = []
         for t in self.therapies:
             spelled = sorted({t.name.lower(), *t.aliases}, key=len, reverse=True)
             alias_re = re.compile(r"(?<![\w-])(?:" + "|".join(map(_alias_pattern, spelled)) + r")s?(?![\w-])", re.I)
-            acro_re = (
-                re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, t.acronyms)) + r")s?(?![\w-])")
-                if t.acronyms
-                else None
-            )
             first_words = frozenset(words[0] for words in map(_WORD.findall, spelled) if words)
             acronyms = frozenset(t.acronyms) | frozenset(a + "s" for a in t.acronyms)
-            compiled.append((t.id, first_words, acronyms, alias_re, acro_re))
+            long = _acronym_pattern([a for a in t.acronyms if len(a) > SHORT_ACRONYM])
+            short = _acronym_pattern([a for a in t.acronyms if len(a) <= SHORT_ACRONYM])
+            compiled.append(_Matcher(t.id, first_words, acronyms, alias_re, long, short))
         return compiled
 
     @cached_property
@@ -90,22 +112,57 @@ class Taxonomy:
                     exact.setdefault(acronym, t.id)
         return spelled, exact, max(map(len, spelled), default=1)
 
-    def tag(self, text: str) -> list[str]:
+    def _near_context(self, text: str, match: re.Match[str]) -> bool:
+        """True when a word of treatment stands within a few words of an acronym."""
+        before = _WORD.findall(text[max(0, match.start() - 60) : match.start()])[-_NEAR:]
+        after = _WORD.findall(text[match.end() : match.end() + 60])[:_NEAR]
+        return not self.context_words.isdisjoint(w.lower() for w in before + after)
+
+    def _short_acronym(self, m: _Matcher, text: str, about_treatment: bool) -> bool:
+        if m.short_acronyms is None:
+            return False
+        if about_treatment:
+            return m.short_acronyms.search(text) is not None
+        return any(self._near_context(text, hit) for hit in m.short_acronyms.finditer(text))
+
+    def _spelled(self, text: str) -> list[str]:
+        """Ids of the therapies whose names are spelled out in ``text``."""
+        lowered = {w.lower() for w in _WORD.findall(text)}
+        lowered |= {w[:-1] for w in lowered if w.endswith("s")}  # a one-word name in the plural
+        return [m.id for m in self._matchers if not m.first_words.isdisjoint(lowered) and m.spelled.search(text)]
+
+    def tag(self, text: str, about_treatment: bool = True) -> list[str]:
         """Ids of the therapies that ``text`` names, in taxonomy order.
 
-        A therapy's patterns run only when the text holds one of the words its
+        ``about_treatment``: whether the document is about treatment; when it
+        is not, a short acronym counts only beside a word of treatment.  A
+        therapy's patterns run only when the text holds one of the words its
         names start with, which spares most regex searches.
         """
+        return self._tag(text, set(self._spelled(text)), about_treatment)
+
+    def _tag(self, text: str, spelled: set[str], about_treatment: bool) -> list[str]:
         words = set(_WORD.findall(text))
-        lowered = {w.lower() for w in words}
-        lowered |= {w[:-1] for w in lowered if w.endswith("s")}  # a one-word name in the plural
-        found = []
-        for tid, first_words, acronyms, alias_re, acro_re in self._patterns:
-            if (acro_re and not acronyms.isdisjoint(words) and acro_re.search(text)) or (
-                not first_words.isdisjoint(lowered) and alias_re.search(text)
-            ):
-                found.append(tid)
-        return found
+        return [m.id for m in self._matchers if m.id in spelled or self._acronym(m, text, words, about_treatment)]
+
+    def _acronym(self, m: _Matcher, text: str, words: set[str], about_treatment: bool) -> bool:
+        """True when one of the therapy's acronyms names it in ``text``."""
+        if m.acronyms.isdisjoint(words):
+            return False
+        if m.long_acronyms is not None and m.long_acronyms.search(text):
+            return True
+        return self._short_acronym(m, text, about_treatment)
+
+    def tag_document(self, texts: list[str]) -> list[list[str]]:
+        """Tags of each section text of one document.
+
+        A document is about treatment when some therapy is spelled out in it
+        ("Narcotics Anonymous", "methadone"); only then do its short acronyms
+        tag wherever they stand.  "NA values" in a pandas page does not.
+        """
+        spelled = [set(self._spelled(t)) for t in texts]
+        about = any(spelled)
+        return [self._tag(t, names, about) for t, names in zip(texts, spelled, strict=True)]
 
     def resolve(self, name: str) -> str:
         """Map a canonical name, id, acronym or alias (any case) to the therapy id."""

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from searcher.errors import UnknownTherapy
+from searcher.ingest import sections_of_text
+from searcher.read import read_text
 from searcher.tag import default_taxonomy
 
 
@@ -52,3 +57,45 @@ def test_one_word_names_match_in_the_plural(taxonomy) -> None:
 def test_unknown_therapy_suggests_the_closest_name(taxonomy) -> None:
     with pytest.raises(UnknownTherapy, match="did you mean motivational-interviewing"):
         taxonomy.resolve("motivational interviw")
+
+
+DATA = Path(__file__).parent / "data" / "tag"
+SHORT = {"narcotics-anonymous", "motivational-interviewing", "met", "contingency-management", "act"}
+
+
+@pytest.mark.parametrize(
+    "name", ["pandas.DataFrame.isna.txt", "postgresql-functions-formatting.txt", "postgresql-rules-update.txt"]
+)
+def test_short_acronyms_of_other_fields_do_not_tag(name: str, taxonomy) -> None:
+    path = DATA / name
+    text = read_text(path)
+    assert re.search(r"\b(?:NA|MI|MET)\b", text)  # the acronym is there...
+    sections = sections_of_text(text, name)
+    assert not [s.heading for s in sections if s.therapies], "...and names no therapy"
+    everywhere = [taxonomy.tag(s.heading + "\n" + s.text) for s in sections]
+    assert SHORT & {t for tags in everywhere for t in tags}  # tagged section by section, it would
+
+
+def test_the_corpus_acronyms_still_tag(corpus_files) -> None:
+    tagged = {t for p in corpus_files for s in sections_of_text(read_text(p), p.name) for t in s.therapies}
+    assert {"cbt", "mat", "dbt", "motivational-interviewing", "narcotics-anonymous", "contingency-management"} <= tagged
+
+
+def test_a_short_acronym_tags_beside_a_word_of_treatment(taxonomy) -> None:
+    assert taxonomy.tag_document(["She goes to NA meetings twice a week."]) == [["narcotics-anonymous"]]
+    assert taxonomy.tag_document(["Missing NA values are dropped."]) == [[]]
+    assert taxonomy.tag_document(["Missing NA values are dropped.", "Narcotics Anonymous helps."]) == [
+        ["narcotics-anonymous"],
+        ["narcotics-anonymous"],
+    ]
+    assert taxonomy.tag_document(["MI helps when a client is unsure.", "The clinic offers methadone."]) == [
+        ["motivational-interviewing"],
+        ["methadone"],
+    ]
+
+
+def test_long_acronyms_and_spellings_tag_anywhere(taxonomy) -> None:
+    assert taxonomy.tag_document(["Take-home doses under MOUD.", "Cognitive behavioral therapy works."]) == [
+        ["mat"],
+        ["cbt"],
+    ]

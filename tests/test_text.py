@@ -1,0 +1,198 @@
+"""Plain text: hard-wrapped paragraphs joined, scraped text as before, boilerplate only where it is."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from searcher.boilerplate import is_writer_note, vocabulary
+from searcher.clean import clean, clean_text, split_glued_heading
+from searcher.ingest import sections_of_text
+from searcher.read import read_text
+from searcher.text import is_wrapped, read_lines
+
+WRAPPED = sorted((Path(__file__).parent / "data" / "text").glob("*.txt"))
+_FUNCTION_WORDS = {"the", "of", "and", "to", "a", "an", "in", "for", "by", "with", "or", "that", "as", "on", "from"}
+
+
+def _words(text: str) -> set[str]:
+    """Words, a glued "boundariesThe" as two."""
+    return {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", text)}
+
+
+def _indexed_words(sections) -> set[str]:
+    return _words(" ".join(" ".join([s.title, *s.heading_path, s.heading, s.text]) for s in sections))
+
+
+def starts_mid_sentence(lines: list[str], line_start: int) -> bool:
+    """A heading line glued to a neighbour line by a sentence running across the break."""
+    i = line_start - 1
+    head = lines[i].strip()
+    prev = lines[i - 1].strip() if i else ""
+    nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    if prev and not prev.endswith((".", "!", "?", ":", ";")) and head[:1].islower():
+        return True
+    if nxt[:1].islower() and not head.endswith((".", "!", "?", ":", ";")):
+        return True
+    return bool(prev) and prev.split()[-1].lower() in _FUNCTION_WORDS
+
+
+def test_wrapped_paragraph_is_joined_under_its_markdown_headings(cli, tmp_path) -> None:
+    doc = tmp_path / "w.md"
+    doc.write_text("# Notes\n\n## Side effects\n\nConstipation is common\nwith methadone.\n", encoding="utf-8")
+    result = cli("clean", doc)
+    assert result.exit_code == 0
+    assert result.stdout == "# Notes\n\n## Side effects\nConstipation is common with methadone.\n"
+
+
+def test_a_paragraph_keeps_its_first_and_last_source_line() -> None:
+    blocks = clean_text("Dosing\n\nThe first dose is small and\nis raised over days\nuntil cravings stop.\n")
+    assert [(b.kind, b.text, b.line, b.last_line) for b in blocks] == [
+        ("line", "Dosing", 1, 1),
+        ("para", "The first dose is small and is raised over days until cravings stop.", 3, 5),
+    ]
+
+
+def test_the_document_decides_wrapped_or_scraped(corpus_files) -> None:
+    assert not any(is_wrapped(read_lines(read_text(p))) for p in corpus_files)
+    assert all(is_wrapped(read_lines(read_text(p))) for p in WRAPPED)
+
+
+@pytest.mark.parametrize("path", WRAPPED, ids=lambda p: p.name)
+def test_no_section_of_real_wrapped_text_starts_mid_sentence(path: Path) -> None:
+    text = read_text(path)
+    lines = text.splitlines()
+    sections = sections_of_text(text, path.name)
+    assert sections
+    bad = [s.heading for s in sections if starts_mid_sentence(lines, s.line_start)]
+    assert not bad, bad[:5]
+
+
+@pytest.mark.parametrize("path", WRAPPED, ids=lambda p: p.name)
+def test_nothing_of_wrapped_text_is_lost(path: Path) -> None:
+    text = read_text(path)
+    navigation = vocabulary().navigation  # "Home" of a page's Prev / Up / Home / Next links
+    kept = "\n".join(ln for ln in text.splitlines() if not navigation.match(ln.strip()))
+    missing = _words(kept) - _indexed_words(sections_of_text(text, path.name))
+    assert not missing, sorted(missing)[:20]
+
+
+def test_underlined_headings_nest_by_their_signs() -> None:
+    path = next(p for p in WRAPPED if p.name == "python-LICENSE.txt")
+    sections = sections_of_text(read_text(path), path.name)
+    psf = next(s for s in sections if s.heading == "PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2")
+    assert psf.heading_path == ["B. TERMS AND CONDITIONS FOR ACCESSING OR OTHERWISE USING PYTHON", psf.heading]
+    assert sections[0].heading == "A. HISTORY OF THE SOFTWARE"
+    assert sections[0].text.startswith("Python was created in the early 1990s by Guido van Rossum at Stichting")
+
+
+def test_a_hash_line_inside_code_is_no_heading() -> None:
+    text = "Example\nimport shelve\nd = shelve.open(filename)  # open\n# as d was opened WITHOUT writeback\nd.close()\n"
+    blocks = clean_text("Some text that wraps\nonto a second line and\n" + text)
+    assert "heading" not in [b.kind for b in blocks]
+    assert any("# as d was opened" in b.text for b in blocks)
+
+
+# --- scraped text: boilerplate only where it is --------------------------------------------------
+
+_REAL = "Methadone is taken once a day. The dose is set by the clinic.\n"
+
+
+@pytest.mark.parametrize("marker", ["Comments", "3 Comments", "Related articles", "Leave a Reply"])
+def test_a_zone_line_in_the_middle_does_not_end_the_document(marker: str) -> None:
+    text = f"Dosing\n{_REAL}{marker}\nClinician comments on dosing are welcome.\nSafety\n{_REAL}"
+    kept = " ".join(b.text for b in clean_text(text))
+    assert "Clinician comments on dosing are welcome." in kept
+    assert kept.endswith("The dose is set by the clinic.") and marker in kept
+
+
+def test_a_trailing_comment_form_or_teaser_list_goes() -> None:
+    text = (
+        f"Dosing\n{_REAL}Related Posts\n3 Lessons To Learn From Addiction\n"
+        "Lesson 1 – Power of Resilience: in the challenging journey of addiction one of the\nRead More\n"
+        "Leave a Reply\nYour email address will not be published. Required fields are marked *\n"
+    )
+    assert [b.text for b in clean_text(text)] == ["Dosing", _REAL.strip()]
+
+
+@pytest.mark.parametrize("word", ["News", "Search", "Blog"])
+def test_a_navigation_word_heading_real_content_stays(word: str, corpus_files) -> None:
+    sections = sections_of_text(
+        f"{word}\nThe clinic opened a second site this spring.\n{read_text(corpus_files[4])}", "d.txt"
+    )
+    assert sections[0].heading == word and sections[0].text == "The clinic opened a second site this spring."
+
+
+def test_a_navigation_word_that_heads_nothing_at_the_start_goes(corpus_files) -> None:
+    sections = sections_of_text(read_text(corpus_files[3]), corpus_files[3].name)
+    assert not any("Blog" in " ".join([s.title, *s.heading_path, s.text]) for s in sections)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This database system is maintained by the PostgreSQL Global Development Group",
+        "Watch the clinic videos on our YouTube Channel For Recovery Stories",
+        "Follow the clinic team on LinkedIn For Professional Updates",
+        "He worked for years at the local McDonald Restaurant On Main Street",
+        "Patients can now book visits from an iPhone App Called Recovery Path",
+    ],
+)
+def test_words_with_inner_capitals_are_not_split(text: str) -> None:
+    assert split_glued_heading(text) is None
+    assert [b.text for b in clean_text(text + "\n")] == [text]
+
+
+def test_glued_headings_are_split_only_in_scraped_text() -> None:
+    glued = "Without professional guidance, it is hard to keep these boundariesThe Role of Professional Treatment"
+    assert [b.kind for b in clean_text(glued + "\n")] == ["line", "heading"]
+    wrapped = f"Boundaries are hard to keep\nwithout guidance, as members\nlearn. {glued}\n"
+    assert [b.kind for b in clean_text(wrapped)] == ["para"]
+    page = clean(f"<html><body><h1>Peer support</h1><p>{glued}</p></body></html>", "p.html")
+    assert [(b.kind, b.text) for b in page if b.kind != "title"] == [("heading", "Peer support"), ("para", glued)]
+
+
+@pytest.mark.parametrize(
+    ("line", "note"),
+    [
+        ("(if you can add them within the article without making the article text look spammy).", True),
+        ("[Insert image here]", True),
+        ("(Add internal links to the treatment pages)", True),
+        ("(CBT)", False),
+        ("(see the article on methadone dosing)", False),
+        ("(You can ask your clinic about take-home doses.)", False),
+        ("If you can, add the clinic's number to your phone.", False),
+    ],
+)
+def test_writer_notes_are_lines_that_tell_the_writer_to_edit(line: str, note: bool) -> None:
+    assert is_writer_note(line) is note
+
+
+def test_the_corpus_writer_note_is_not_indexed(corpus_files) -> None:
+    sections = sections_of_text(read_text(corpus_files[4]), corpus_files[4].name)
+    start = next(s for s in sections if s.heading == "Starting a Peer Support Group")
+    assert "spammy" not in start.text and start.text.startswith("Creating a peer support group")
+
+
+def test_nothing_is_lost_after_a_mid_document_comments_line(corpus_files) -> None:
+    """A real article with "Comments" and "Related articles" lines in its middle keeps every word."""
+    lines = read_text(corpus_files[4]).splitlines()
+    middle = len(lines) // 2
+    text = "\n".join(
+        [*lines[:middle], "Comments", *lines[middle : middle + 10], "Related articles", *lines[middle + 10 :]]
+    )
+    full = _indexed_words(sections_of_text(text, "d.txt"))
+    assert {"comments", "related", "articles"} <= full
+    # what is not content: the writer's note, the comment form that ends the page, fragment tag names
+    kept = [ln for ln in text.splitlines() if not is_writer_note(ln.strip()) and ln.strip() != "Leave a Reply"]
+    missing = _words("\n".join(kept)) - full - {"li", "ul"}
+    assert not missing, sorted(missing)[:20]
+
+
+def test_a_bare_field_label_goes_only_with_its_comment_form() -> None:
+    form = "Leave a Reply\nName *\nEmail\nWebsite\nPost Comment\n"
+    assert [b.text for b in clean_text(f"Dosing\n{_REAL}{form}")] == ["Dosing", _REAL.strip()]
+    middle = f"Contact\n{_REAL}Email\nWrite to the clinic at the address on your card.\nDosing\n{_REAL}"
+    assert "Email" in [b.text for b in clean_text(middle)]
