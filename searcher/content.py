@@ -206,7 +206,11 @@ def drop_chrome(body: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
     doomed = []
     skip: etree._Element | None = None
     for el in vocab.named(body):
-        if el is body or (skip is not None and _is_inside(el, skip)):
+        if skip is not None:
+            if _is_inside(el, skip):
+                continue
+            skip = None  # document order: nothing later is inside it
+        if el is body:
             continue
         small = stats.text.get(el, 0) <= limit
         if is_chrome(el, vocab) and (small or vocab.names_thread(el)) and not _holds_content(el):
@@ -378,7 +382,11 @@ def drop_link_lists(content: etree._Element, stats: Stats) -> None:
     doomed = []
     skip: etree._Element | None = None
     for el in content.iter(*_LINK_DENSE):
-        if el is content or stats.density(el) <= 0.5 or (skip is not None and _is_inside(el, skip)):
+        if skip is not None:
+            if _is_inside(el, skip):
+                continue
+            skip = None  # document order: nothing later is inside it
+        if el is content or stats.density(el) <= 0.5:
             continue
         own = stats.text.get(el, 0) - stats.links.get(el, 0)
         if own < 200 and sum(1 for a in el.iter("a") if a.get("href")) >= 3:
