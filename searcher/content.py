@@ -71,6 +71,7 @@ MIN_PARAGRAPH = 25
 WIDEN_LINK_DENSITY = 0.25
 HEADLINE_SHARE = 0.5
 HEADLINE_MIN_TEXT = 400
+LINKS_ARE_CONTENT = 0.7  # share of the content in link lists past which the links are the page
 
 
 @dataclass(frozen=True)
@@ -295,9 +296,18 @@ def _teasers(el: etree._Element) -> bool:
 
 
 def _teaser_heading(heading: etree._Element) -> bool:
-    """A heading that is a link (or inside one): a teaser for another page, not a section."""
-    links = (a for a in itertools.chain(heading.iter("a"), heading.iterancestors("a")))
-    return any(not (a.get("href") or "#").startswith("#") for a in links)
+    """A heading that is a link to another page (or inside one): a teaser, not a section.
+
+    A heading that only holds a cross-reference ("path() argument: route")
+    is a section of its own: the link must be all of the heading's text.
+    """
+    if any(not (a.get("href") or "#").startswith("#") for a in heading.iterancestors("a")):
+        return True
+    text = len("".join(heading.itertext()).strip())
+    linked = sum(
+        len("".join(a.itertext()).strip()) for a in heading.iter("a") if not (a.get("href") or "#").startswith("#")
+    )
+    return text > 0 and linked >= text * 0.9
 
 
 def _headline_container(
@@ -379,6 +389,7 @@ def _siblings(top: etree._Element, best: float, scores: dict, stats: Stats) -> l
 
 def drop_link_lists(content: etree._Element, stats: Stats) -> None:
     """Inside the content, drop blocks that are mostly links: teasers, tag clouds, share bars."""
+    teasers = _teaser_lists(content)
     doomed = []
     skip: etree._Element | None = None
     for el in content.iter(*_LINK_DENSE):
@@ -386,17 +397,32 @@ def drop_link_lists(content: etree._Element, stats: Stats) -> None:
             if _is_inside(el, skip):
                 continue
             skip = None  # document order: nothing later is inside it
-        if el is content or stats.density(el) <= 0.5:
+        if el is content:
             continue
         own = stats.text.get(el, 0) - stats.links.get(el, 0)
-        if own < 200 and sum(1 for a in el.iter("a") if a.get("href")) >= 3:
+        links = stats.density(el) > 0.5 and own < 200 and sum(1 for a in el.iter("a") if a.get("href")) >= 3
+        if links or (el in teasers and next(el.iter("h1"), None) is None):
             doomed.append(el)
             skip = el
-    if sum(stats.text.get(el, 0) for el in doomed) > stats.text.get(content, 0) * 0.5:
+    if sum(stats.text.get(el, 0) for el in doomed) > stats.text.get(content, 0) * LINKS_ARE_CONTENT:
         return  # a page of links (an index, a table of contents): the links are its content
     for el in doomed:
         stats.forget(el)
         drop(el)
+
+
+def _teaser_lists(content: etree._Element) -> set[etree._Element]:
+    """Containers where most headings, three or more, link to other pages: "latest stories"."""
+    linked: dict[etree._Element, int] = {}
+    headings: dict[etree._Element, int] = {}
+    for heading in content.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        away = _teaser_heading(heading)
+        for ancestor in heading.iterancestors():
+            if ancestor is content:
+                break
+            headings[ancestor] = headings.get(ancestor, 0) + 1
+            linked[ancestor] = linked.get(ancestor, 0) + away
+    return {el for el, n in linked.items() if n >= 3 and n * 2 >= headings[el]}
 
 
 def main_content(body: etree._Element) -> list[etree._Element]:

@@ -230,3 +230,18 @@ def test_a_page_that_is_a_list_of_links_keeps_them() -> None:
     sections = sections_of_text(html, "index.html")
     assert sections and "Frequently asked part 7" in sections[-1].text
     assert "Quick search" not in " ".join(s.text for s in sections)
+
+
+def test_teaser_lists_go_and_cross_reference_headings_stay() -> None:
+    prose = "Buprenorphine can be started at home once withdrawal has begun, and doses are adjusted weekly. " * 3
+    teaser = '<div><h3><a href="/other-{0}">Another story number {0}</a></h3><p>{1}</p></div>'
+    blurb = "A short description of another story that the site would like you to read next, with details."
+    html = (
+        f"<html><body><div class='main'><h1>Starting at home</h1><p>{prose}</p><p>{prose}</p>"
+        f"<section><h2>Our latest stories</h2>{''.join(teaser.format(i, blurb) for i in range(5))}</section>"
+        "</div></body></html>"
+    )
+    text = " ".join(s.heading + " " + s.text for s in sections_of_text(html, "t.html"))
+    assert "Buprenorphine can be started" in text and "Another story" not in text
+    tutorial = [s.heading for s in doc_sections(DOCS / "django" / "tutorial01.html")]
+    assert "path() argument: route" in tutorial
