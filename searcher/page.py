@@ -18,8 +18,9 @@ import re
 
 from lxml import etree
 
-from searcher.content import drop, main_content
+from searcher.content import main_content
 from searcher.models import Block
+from searcher.tree import drop
 
 # Plain etree elements: lxml.html's element classes cost a lookup per node and add nothing here.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, collect_ids=False)

@@ -1,0 +1,198 @@
+"""What a page says is chrome: tags, roles and the class and id words of ``data/chrome.json``.
+
+An element names itself chrome by its tag (``nav``, ``aside``, ``footer``,
+``form``, a ``header`` without the headline), its role (``navigation``,
+``banner``, ``complementary`` ...) or a strong word in its class or id
+(cookie banners, menus, share widgets, comment threads ...).  Inside the
+content, lists made mostly of links and teaser lists (headings that link to
+other pages) are chrome too.  Nothing that holds most of the page's text,
+its ``h1`` or its ``main`` is dropped for its name, and a page made only of
+such blocks keeps them all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from searcher.tree import Stats, drop, is_inside
+
+CHROME_PATH = Path(__file__).with_name("data") / "chrome.json"
+_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_LINK_DENSE = frozenset(["div", "section", "ul", "ol", "table", "dl", "p", "span", "header"])
+MOST_OF_PAGE = 0.5
+LINKS_ARE_CONTENT = 0.7  # share of the content in link lists past which the links are the page
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The chrome words of ``data/chrome.json``, as sets."""
+
+    strong: frozenset[str]
+    strong_long: tuple[str, ...]
+    weak: frozenset[str]
+    content: frozenset[str]
+    roles: frozenset[str]
+    tags: frozenset[str]
+    thread: frozenset[str]
+    named: etree.XPath  # the elements that can say they are chrome, in document order
+
+    def names_chrome(self, el: etree._Element) -> bool:
+        """True when the element's class or id names chrome in a strong word."""
+        parts = _parts(el.get("class"), el.get("id"))
+        chrome = any(p in self.strong or p.endswith(self.strong_long) for p in parts)
+        return chrome and not any(p in self.content for p in parts)
+
+    def names_thread(self, el: etree._Element) -> bool:
+        """True for a comment thread, which may be longer than the article it follows."""
+        return not self.thread.isdisjoint(_parts(el.get("class"), el.get("id")))
+
+    def weight(self, el: etree._Element) -> int:
+        """Readability's class weight: +25 for a content name, -25 for chrome."""
+        parts = set(_parts(el.get("class"), el.get("id")))
+        if not parts:
+            return 0
+        score = 25 if parts & self.content else 0
+        if parts & (self.strong | self.weak):
+            score -= 25
+        return score
+
+
+@lru_cache(maxsize=8192)
+def _parts(classes: str | None, ident: str | None) -> tuple[str, ...]:
+    """The lower-case words of a class and id ("shareButtons" -> share, buttons); pages repeat them."""
+    if not classes and not ident:
+        return ()
+    return tuple(p.lower() for p in _PARTS.findall(f"{classes or ''} {ident or ''}"))
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The chrome vocabulary shipped in the package, loaded once."""
+    data = json.loads(CHROME_PATH.read_text(encoding="utf-8"))
+    strong = frozenset(data["strong_words"])
+    return Vocabulary(
+        strong,
+        tuple(w for w in strong if len(w) >= 5),
+        frozenset(data["weak_words"]),
+        frozenset(data["content_words"]),
+        frozenset(data["chrome_roles"]),
+        frozenset(data["chrome_tags"]),
+        frozenset(data["thread_words"]),
+        etree.XPath(
+            "descendant-or-self::*[@class or @id or @role or self::header"
+            + "".join(f" or self::{tag}" for tag in data["chrome_tags"])
+            + "]"
+        ),
+    )
+
+
+def is_chrome(el: etree._Element, vocab: Vocabulary) -> bool:
+    """An element that says it is chrome: by tag, role or class and id names."""
+    if el.tag in vocab.tags:
+        return True
+    role = (el.get("role") or "").lower()
+    if role in vocab.roles:
+        return True
+    if el.tag == "header":  # a page's masthead, unless it holds the headline
+        return next(el.iter("h1"), None) is None
+    return vocab.names_chrome(el)
+
+
+def drop_chrome(body: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
+    """Drop every element that says it is chrome, unless it holds most of the page's text."""
+    limit = stats.text.get(body, 0) * MOST_OF_PAGE
+    doomed = []
+    skip: etree._Element | None = None
+    for el in vocab.named(body):
+        if skip is not None:
+            if is_inside(el, skip):
+                continue
+            skip = None  # document order: nothing later is inside it
+        if el is body:
+            continue
+        small = stats.text.get(el, 0) <= limit
+        if is_chrome(el, vocab) and (small or vocab.names_thread(el)) and not _holds_content(el):
+            doomed.append(el)
+            skip = el
+    named = sum(stats.text.get(el, 0) for el in doomed if not vocab.names_thread(el))
+    if named > stats.text.get(body, 0) * 0.9:
+        return  # nothing but "chrome": the page has no main content to tell apart, so all of it stays
+    for el in doomed:
+        stats.forget(el)
+        drop(el)
+
+
+def _holds_content(el: etree._Element) -> bool:
+    """True for a wrapper of what the page says is its content or headline."""
+    for sub in el.iter():
+        if sub is not el and (
+            sub.tag in ("h1", "main") or sub.get("role") == "main" or sub.get("itemprop") == "articleBody"
+        ):
+            return True
+    return False
+
+
+def teasers(el: etree._Element) -> bool:
+    """True when ``el`` holds other articles or headings that link away: teasers."""
+    if next(el.iter("article"), None) is not None:
+        return True
+    return any(_teaser_heading(h) for h in el.iter("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def _teaser_heading(heading: etree._Element) -> bool:
+    """A heading that is a link to another page (or inside one): a teaser, not a section.
+
+    A heading that only holds a cross-reference ("path() argument: route")
+    is a section of its own: the link must be all of the heading's text.
+    """
+    if any(not (a.get("href") or "#").startswith("#") for a in heading.iterancestors("a")):
+        return True
+    text = len("".join(heading.itertext()).strip())
+    linked = sum(
+        len("".join(a.itertext()).strip()) for a in heading.iter("a") if not (a.get("href") or "#").startswith("#")
+    )
+    return text > 0 and linked >= text * 0.9
+
+
+def drop_link_lists(content: etree._Element, stats: Stats) -> None:
+    """Inside the content, drop blocks that are mostly links: teasers, tag clouds, share bars."""
+    teasers = _teaser_lists(content)
+    doomed = []
+    skip: etree._Element | None = None
+    for el in content.iter(*_LINK_DENSE):
+        if skip is not None:
+            if is_inside(el, skip):
+                continue
+            skip = None  # document order: nothing later is inside it
+        if el is content:
+            continue
+        own = stats.text.get(el, 0) - stats.links.get(el, 0)
+        links = stats.density(el) > 0.5 and own < 200 and sum(1 for a in el.iter("a") if a.get("href")) >= 3
+        if links or (el in teasers and next(el.iter("h1"), None) is None):
+            doomed.append(el)
+            skip = el
+    if sum(stats.text.get(el, 0) for el in doomed) > stats.text.get(content, 0) * LINKS_ARE_CONTENT:
+        return  # a page of links (an index, a table of contents): the links are its content
+    for el in doomed:
+        stats.forget(el)
+        drop(el)
+
+
+def _teaser_lists(content: etree._Element) -> set[etree._Element]:
+    """Containers where most headings, three or more, link to other pages: "latest stories"."""
+    linked: dict[etree._Element, int] = {}
+    headings: dict[etree._Element, int] = {}
+    for heading in content.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        away = _teaser_heading(heading)
+        for ancestor in heading.iterancestors():
+            if ancestor is content:
+                break
+            headings[ancestor] = headings.get(ancestor, 0) + 1
+            linked[ancestor] = linked.get(ancestor, 0) + away
+    return {el for el, n in linked.items() if n >= 3 and n * 2 >= headings[el]}
