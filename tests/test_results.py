@@ -371,3 +371,71 @@ def test_english_words_are_looked_up_from_a_cache_file(tmp_path) -> None:
     assert first.stdout.startswith("True False ['english-words-")
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert second.stdout == first.stdout
+
+
+# --- counting -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "heroin",
+        "family support",
+        "heroin NOT methadone",
+        "-methadone",
+        '"peer support"',
+        "relap*",
+        "(cbt OR dbt) AND relapse",
+        "+heroin craving trigger",
+    ],
+)
+def test_counts_equal_whooshs_own_matcher(corpus_index, query: str) -> None:
+    from whoosh.scoring import BM25F
+
+    from searcher import query as q
+    from searcher.count import count
+    from searcher.store import open_index
+    from searcher.tag import default_taxonomy
+
+    ix = open_index(corpus_index)
+    with ix.searcher(weighting=BM25F()) as s:
+        signed, _ = q.signs(query)
+        parsed = q.only_exclusions(q._prepare(signed, ix.schema, s.reader(), default_taxonomy()))
+        for form in (parsed, q.loosen(parsed)):
+            assert count(s, form) == len(set(s.docs_for_query(form))) > 0
+
+
+def test_counts_leave_out_deleted_sections_across_segments(tmp_path, corpus_copy) -> None:
+    from whoosh.scoring import BM25F
+
+    from searcher.count import count
+    from searcher.store import open_index
+
+    index = tmp_path / "index"
+    update_index(index, [corpus_copy], workers=1)
+    (corpus_copy / "extra.txt").write_text("Heroin\n\nA second segment about heroin.\n")
+    victim = sorted(corpus_copy.glob("00*.txt"))[0]
+    victim.write_text(victim.read_text().replace("heroin", "opium").replace("Heroin", "Opium"))
+    update_index(index, [corpus_copy], workers=1)
+    ix = open_index(index)
+    with ix.searcher(weighting=BM25F()) as s:
+        assert len(s.reader().leaf_readers()) > 1 or s.reader().has_deletions()
+        from whoosh.qparser import QueryParser
+
+        parsed = QueryParser("body", ix.schema).parse("heroin")
+        assert count(s, parsed) == len(set(s.docs_for_query(parsed)))
+    everything = search(index, SearchRequest("heroin", limit=1000))
+    assert everything.total == len(everything.hits) > 0
+
+
+def test_a_total_past_the_bound_is_estimated_and_says_about(cli, corpus_index, monkeypatch) -> None:
+    from searcher import query as q
+
+    exact = run_json(cli, corpus_index, "heroin", "recovery")
+    assert exact["total_exact"] is True
+    monkeypatch.setattr(q, "COUNT_EXACT", 10)
+    data = run_json(cli, corpus_index, "heroin", "recovery")
+    assert data["total_exact"] is False and abs(data["total"] - exact["total"]) <= 0.3 * exact["total"]
+    assert data["hits"] == exact["hits"]
+    footer = cli("search", "--index", corpus_index, "heroin", "recovery").stdout.rstrip().splitlines()[-1]
+    assert footer.startswith(f"about {data['total']:,} matching sections")
