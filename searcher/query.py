@@ -567,7 +567,7 @@ def _count(searcher, query: Query, filt: Query | None) -> tuple[int, bool]:
     ids between them: reading those costs more than the search itself, so the
     total is estimated from the lists' lengths alone (``_estimate``).
     """
-    terms = _or_terms(query)
+    terms = _or_terms(query)  # a prefix is counted exactly: its words are far from independent
     if terms is None or filt is not None:
         return count(searcher, query, filt), True
     lengths = [searcher.doc_frequency(t.fieldname, t.text) for t in terms]
@@ -579,28 +579,32 @@ def _count(searcher, query: Query, filt: Query | None) -> tuple[int, bool]:
 def _estimate(searcher, query: Query) -> int:
     """The size of an OR of words, each word an OR over the fields.
 
-    A word's sections are about its longest list (a word in a heading is
-    nearly always in the text below it too); different words are taken as
-    independent: N * (1 - prod(1 - n_i / N)).
+    A word's sections are about its longest list over the fields (a word in
+    a heading is nearly always in the text below it too); different words
+    (a prefix's words too) are taken as independent: N * (1 - prod(1 - n_i / N)).
     """
     total = max(1, searcher.doc_count())
-    words = query.subqueries if isinstance(query, Or) else [query]
+    reader = searcher.reader()
+    words: dict[str, int] = {}  # a word's longest list over the fields
+    for t in _or_terms(query, reader) or []:
+        words[t.text] = max(words.get(t.text, 0), searcher.doc_frequency(t.fieldname, t.text))
     missing = 1.0
-    for word in words:
-        terms = _or_terms(word) or []
-        longest = max((searcher.doc_frequency(t.fieldname, t.text) for t in terms), default=0)
+    for longest in words.values():
         missing *= 1 - min(longest, total) / total
     return round(total * (1 - missing))
 
 
-def _or_terms(query: Query) -> list[Term] | None:
-    """The terms of a query made of ORs of terms only, else None."""
+def _or_terms(query: Query, reader=None) -> list[Term] | None:
+    """The terms of a query made of ORs of terms only (with ``reader``, prefixes
+    and wildcards count as the OR of the words they stand for), else None."""
     if isinstance(query, Term):
         return [query]
+    if isinstance(query, MultiTerm) and reader is not None:
+        return [Term(f, t.decode("utf-8") if isinstance(t, bytes) else t) for f, t in query.expanded_terms(reader)]
     if isinstance(query, Or):
         terms: list[Term] = []
         for sub in query.subqueries:
-            found = _or_terms(sub)
+            found = _or_terms(sub, reader)
             if found is None:
                 return None
             terms += found
