@@ -36,17 +36,15 @@ CLOCK = time.perf_counter  # --clock cpu: time.process_time, for a machine other
 
 
 def warm(index_dir: Path, queries, rounds: int) -> dict:
-    from whoosh.scoring import BM25F
-
     from searcher import render
-    from searcher.query import SearchRequest, run
+    from searcher.query import SearchRequest, run, weighting
     from searcher.store import open_index
     from searcher.tag import default_taxonomy
 
     ix = open_index(index_dir)
     taxonomy = default_taxonomy()
     times: list[list[float]] = [[] for _ in queries]
-    with ix.searcher(weighting=BM25F()) as s:
+    with ix.searcher(weighting=weighting()) as s:
         for rnd in range(rounds + 1):  # round 0 warms up
             for i, q in enumerate(queries):
                 t0 = CLOCK()
