@@ -7,17 +7,25 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from searcher.index import iter_sections
 from searcher.query import SearchRequest, search
 
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "searcher" / "data" / "schema.json").read_text())
+
 
 def hits(cli, index, *args: str) -> dict:
+    """The JSON of a search, checked against the documented schema."""
+    import jsonschema
+
     result = cli("search", "--json", "--index", index, "-n", "200", *args)
     assert result.exit_code in (0, 1), result.stderr
-    return json.loads(result.stdout)
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, SCHEMA)
+    return data
 
 
 def headings(data: dict) -> list[str]:
