@@ -474,10 +474,9 @@ class Tier:
     def warm_queries(self, queries: list[Query]) -> None:
         sys.path.insert(0, str(BENCH))
         from baseline import Searcher as BaselineSearcher
-        from whoosh.scoring import BM25F
 
         from searcher import render
-        from searcher.query import SearchRequest, run
+        from searcher.query import SearchRequest, run, weighting
         from searcher.store import open_index
         from searcher.tag import default_taxonomy
 
@@ -486,7 +485,7 @@ class Tier:
         base = BaselineSearcher(self.work / "query-baseline")
         times: dict[str, list[list[float]]] = {"searcher": [[] for _ in queries], "baseline": [[] for _ in queries]}
         hits: dict[str, list[int]] = {"searcher": [0] * len(queries), "baseline": [0] * len(queries)}
-        with ix.searcher(weighting=BM25F()) as s:
+        with ix.searcher(weighting=weighting()) as s:
             for rnd in range(WARM_ROUNDS + 1):  # round 0 warms up and is not counted
                 for i, q in enumerate(queries):
                     request = SearchRequest(q.text, q.section, list(q.therapies))

@@ -7,6 +7,7 @@ so ``searcher search`` never loads BeautifulSoup.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -90,12 +91,34 @@ class _Failure(click.ClickException):
         click.echo(f"searcher: {printable(self.message)}", err=True)
 
 
+_QUERY_LIKE = re.compile(r"-[^\W\d_][\w'’.-]{2,}")
+
+
 def _usage_line(err: click.UsageError) -> str:
-    """A usage error on one line, with where to look."""
+    """A usage error on one line, with where to look.
+
+    The hint about '--' is given only when the unknown option was really a
+    query word ("-methadone"), not a mistyped option ("-q", "--colour").
+    """
     path = err.ctx.command_path if err.ctx else "searcher"
-    if isinstance(err, click.NoSuchOption) and err.ctx and err.ctx.command.name == "search":
-        return f"{err.format_message()} (a query that starts with '-' goes after '--': {path} -- -word)"
+    typed = getattr(err, "typed", None)
+    if isinstance(err, click.NoSuchOption) and typed and _QUERY_LIKE.fullmatch(typed):
+        return f"{err.format_message()} (a query that starts with '-' goes after '--': {path} -- {typed})"
     return f"{err.format_message()} (see: {path} --help)"
+
+
+class _SearchCommand(click.Command):
+    """Remembers which argument an unknown option came from ("-methadone" for "-m")."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # the parser consumes the list it is given
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as err:
+            name = err.option_name
+            before = given[: given.index("--")] if "--" in given else given
+            err.typed = next((a for a in before if a == name or (a.startswith(name) and not a.startswith("--"))), None)
+            raise
 
 
 class _Group(click.Group):
@@ -127,7 +150,7 @@ def main() -> None:
     """Offline search over a folder of articles, by section and by therapy."""
 
 
-@main.command("search")
+@main.command("search", cls=_SearchCommand)
 @click.argument("query", nargs=-1)
 @click.option("--section", help="Keep sections whose heading path holds all these words.")
 @click.option(
@@ -139,7 +162,26 @@ def main() -> None:
 @click.option("--doc", "doc_glob", help="Keep this document: any path to it, its name, a folder holding it, or a glob.")
 @click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True, help="Most hits to show.")
 @click.option("--per-doc", type=click.IntRange(1, 10000), default=None, help="Most hits from one document.")
+@click.option(
+    "--kind",
+    "kinds",
+    type=click.Choice(["body", "list", "faq"]),
+    multiple=True,
+    help="Keep sections of this kind (body, list, faq); repeatable.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for programs.")
+@click.option(
+    "-l", "--files-with-matches", "files_only", is_flag=True, help="Only the paths of matching files, best first."
+)
+@click.option("-c", "--count", "count", is_flag=True, help="path:N for each matching file: its matching sections.")
+@click.option("--vimgrep", is_flag=True, help="One line per hit, path:line:col:heading: snippet (for vim -q).")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour matches; auto: only on a terminal and without NO_COLOR.",
+)
 @click.option("--explain", is_flag=True, help="Show the query that actually ran.")
 @index_option
 def search_cmd(
@@ -149,13 +191,20 @@ def search_cmd(
     doc_glob: str | None,
     limit: int,
     per_doc: int | None,
+    kinds: tuple[str, ...],
     as_json: bool,
+    files_only: bool,
+    count: bool,
+    vimgrep: bool,
+    color: str,
     explain: bool,
     index_dir: Path | None,
 ) -> None:
-    """Search the index: ranked sections, best first.
+    """Search the index: ranked sections, best first, grouped by document.
 
-    Exit status 0 when something matched, 1 when nothing did, 2 on error.
+    Words are AND-ed; sections holding only some of them follow.  -word
+    excludes a word, +word requires it.  Exit status 0 when something
+    matched, 1 when nothing did, 2 on error.
     """
     from searcher import query as q
     from searcher.errors import IndexMissing
@@ -167,7 +216,12 @@ def search_cmd(
     therapies = tuple(_utf8(t) for t in therapies)
     if not text.strip() and not (section or therapies or doc_glob):
         _fail("empty query: give words to search for, or a filter (--section, --therapy, --doc)")
-    request = q.SearchRequest(text, section, list(therapies), doc_glob, limit, per_doc)
+    if sum([as_json, files_only, count, vimgrep]) > 1:
+        _fail("choose one of --json, -l/--files-with-matches, -c/--count, --vimgrep")
+    every = files_only or count  # these cover every matching section, not the first -n
+    request = q.SearchRequest(
+        text, section, list(therapies), doc_glob, None if every else limit, per_doc, not every, list(kinds)
+    )
     try:
         result = q.search(index_dir, request)
     except IndexMissing:
@@ -179,12 +233,25 @@ def search_cmd(
         result = q.search(index_dir, request)
     from searcher import render
 
+    status = EXIT_MATCH if result.hits else EXIT_NO_MATCH
+    painted = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     if as_json:
-        click.echo(render.as_json(result))
+        out = render.as_json(result)
+    elif files_only:
+        out = render.files(result)
+    elif count:
+        out = render.counts(result)
+    elif vimgrep:
+        out = render.vimgrep(result)
     else:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(render.human(result, color=color, width=_width(), explain=explain))
-    sys.exit(EXIT_MATCH if result.hits else EXIT_NO_MATCH)
+        out = render.human(result, color=painted, width=_search_width(), explain=explain)
+    try:
+        if out:
+            click.echo(out, color=painted if not (as_json or files_only or count or vimgrep) else False)
+            sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (| head): what it read matched
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(status)
 
 
 @main.command("clean")
@@ -238,6 +305,16 @@ def sections_cmd(doc: str | None, index_dir: Path | None) -> None:
 def _width() -> int:
     """Columns to fit human output in: the terminal's (at most 120), else 80."""
     return min(shutil.get_terminal_size().columns if sys.stdout.isatty() else 80, 120)
+
+
+def _search_width() -> int | None:
+    """Columns for search hits: ``COLUMNS`` when set, else the terminal's; piped, no limit."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(int(columns), 20)
+    if sys.stdout.isatty():
+        return max(shutil.get_terminal_size().columns, 20)
+    return None
 
 
 @main.command("therapies")

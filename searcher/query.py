@@ -1,7 +1,9 @@
 """Stage 6, query: a person's words to ranked sections.
 
-The query language is Whoosh's (AND, OR, NOT, "phrases", prefix*, field:).
-On top of it: therapy acronyms and spellings widen a query to the sections
+The query language is Whoosh's (AND, OR, NOT, "phrases", prefix*, field:),
+with ``-word`` to exclude and ``+word`` to require a word.  A section matches
+by its own heading path and text; the document title only adds to the score
+of a section that matches.  On top of it: therapy acronyms and spellings widen a query to the sections
 tagged with that therapy (weighted below the typed word); a word the index
 has never seen is corrected against the index's own vocabulary; sections
 holding every word rank before sections holding only some.  Filters are
@@ -17,10 +19,23 @@ from itertools import pairwise
 from pathlib import Path
 
 from whoosh.qparser import AndGroup, MultifieldParser
-from whoosh.query import And, AndNot, Every, MultiTerm, Not, NullQuery, Or, Prefix, Query, Term
+from whoosh.query import (
+    And,
+    AndMaybe,
+    AndNot,
+    Every,
+    MultiTerm,
+    Not,
+    NullQuery,
+    Or,
+    Prefix,
+    Query,
+    Term,
+)
 from whoosh.scoring import BM25F
 
-from searcher.schema import FIELD_BOOSTS, SEARCH_FIELDS, STEMMED, STOP
+from searcher.count import count
+from searcher.schema import FIELD_BOOSTS, IDENT, SEARCH_FIELDS, STEMMED, STOP, TITLE_BOOST, american, forms, parts
 from searcher.snippet import snippet
 from searcher.store import open_index
 from searcher.tag import NAME_WORD, Taxonomy, default_taxonomy
@@ -30,8 +45,21 @@ from searcher.tag import NAME_WORD, Taxonomy, default_taxonomy
 Or.matcher_type = Or.DEFAULT_MATCHER
 EXPANSION_BOOST = 0.3
 MAX_EXPANSIONS = 64
+ALL_WORDS, SOME_WORDS = "all words", "some words"
+# Totals are exact while the posting lists to merge hold this many ids in all;
+# past it they are estimated (and shown as "about").
+COUNT_EXACT = 1_000
+LIFT_POOL = 20  # candidates beyond twice the hits wanted that the title may lift
+KINDS = ("body", "list", "faq")
+_QUOTED = re.compile(r'"[^"]*"')
+_JOINER = re.compile(r"(?<=\w)[._-](?=\w)")
 _PREFIX = re.compile(r"(?<![\w*?])([^\W_]+)\*(?![\w*?])")
-_WORD = re.compile(r"(?<![\w:*?~^])([A-Za-z][A-Za-z'’-]*[A-Za-z])(?![\w:*?~(])")
+# A word that may be a typo: letters only, not part of an identifier
+# ("pg_class.oid", "read-only"), a field name, a wildcard or a fuzzy term.
+_WORD = re.compile(r"(?<![\w.:*?~^'’-])([A-Za-z]+)(?![\w:*?~('’-]|\.\w)")
+_IDENTIFIER = re.compile(rf"(?<![\w:*?~^]){IDENT}(?![\w:*?~(])")
+# "-word" excludes, "+word" requires: at the start of the query or after a space or "(".
+_SIGN = re.compile(r"(?:(?<=^)|(?<=[\s(]))([+-])(?=[\w\"(])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 # A "?" that ends a word ends a question; a wildcard "?" stands inside a word ("colo?r").
 _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s\"')]|$)")
@@ -46,8 +74,10 @@ class SearchRequest:
     section: str | None = None
     therapies: list[str] = field(default_factory=list)
     doc_glob: str | None = None
-    limit: int = 10
+    limit: int | None = 10  # None: every matching section
     per_doc: int | None = None
+    snippets: bool = True
+    kinds: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -69,6 +99,7 @@ class Hit:
     path: str = ""  # the file's absolute path when it was indexed
     root: str = ""  # the indexed folder that ``doc`` is relative to
     anchor: str = ""
+    tier: str = ALL_WORDS  # "all words" of the query, or only "some words"
 
 
 @dataclass
@@ -80,6 +111,8 @@ class SearchResult:
     suggestion: str | None
     hits: list[Hit]
     explain: str
+    unmatched: list[str] = field(default_factory=list)  # typed words no section holds
+    exact: bool = True  # False when ``total`` is an estimate
 
 
 def expand_therapies(text: str, taxonomy: Taxonomy) -> str:
@@ -135,8 +168,40 @@ def _outside_quotes(text: str):
     return lambda i: not quoted[i]
 
 
+class FieldBoostedBM25F(BM25F):
+    """BM25F with a weight per field (FIELD_BOOSTS), applied to each term's
+    scorer.  The parser's field boosts wrap every posting list of a boosted
+    field in a matcher of their own, which cost a seventh of a search."""
+
+    def __init__(self, boosts: dict[str, float] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.boosts = dict(FIELD_BOOSTS if boosts is None else boosts)
+
+    def scorer(self, searcher, fieldname: str, text: str, qf: int = 1):
+        scorer = super().scorer(searcher, fieldname, text, qf)
+        boost = self.boosts.get(fieldname, 1.0)
+        if boost != 1.0 and hasattr(scorer, "idf"):
+            scorer.idf *= boost  # a BM25 score is linear in idf, its block maxima too
+        return scorer
+
+
+def weighting() -> FieldBoostedBM25F:
+    """The scoring ``run`` expects its searcher to have: ``ix.searcher(weighting=weighting())``."""
+    return FieldBoostedBM25F()
+
+
+_PARSERS: dict[tuple[int, type], tuple[object, MultifieldParser]] = {}
+
+
 def _parser(schema, group) -> MultifieldParser:
-    return MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=group)
+    """One parser per schema and grouping, made once (building one takes ~0.2 ms)."""
+    key = (id(schema), group)
+    found = _PARSERS.get(key)
+    if found is None or found[0] is not schema:
+        if len(_PARSERS) > 8:
+            _PARSERS.clear()
+        found = _PARSERS[key] = (schema, MultifieldParser(list(SEARCH_FIELDS), schema, group=group))
+    return found[1]
 
 
 def plain_words(text: str) -> str:
@@ -180,30 +245,147 @@ def _tame_wildcards(query: Query, typed: dict[str, str], reader) -> Query:
     return query.apply(lambda q: _tame_wildcards(q, typed, reader)) if not query.is_leaf() else query
 
 
-def loosen(query: Query) -> Query:
-    """The "most of the words" form of an all-words query; NOT clauses stay required."""
+def loosen(query: Query, required: list[Query] | None = None) -> Query:
+    """The "some of the words" form of an all-words query.
+
+    NOT clauses and ``+word`` clauses stay required; the other words are OR-ed.
+    """
     if not isinstance(query, And):
         return query
+    required = required or []
     positive = [q for q in query.subqueries if not isinstance(q, Not)]
     negative = [q.query for q in query.subqueries if isinstance(q, Not)]
-    if len(positive) < 2:
+    must = [q for q in positive if q in required]
+    may = [q for q in positive if q not in required]
+    if len(may) < 2:
         return query
-    loose: Query = Or(positive, scale=0.9)
+    loose: Query = Or(may, scale=0.9)
+    if must:
+        loose = AndMaybe(And(must), loose)
     return AndNot(loose, Or(negative)) if negative else loose
 
 
-def _vocabulary(reader, first_letter: str) -> list[str]:
-    """The index's words that start with ``first_letter``: misspellings nearly
-    always keep the first letter, so only those are candidates."""
+def only_exclusions(query: Query) -> Query:
+    """``NOT x`` alone, or ``-x -y``: every section but those."""
+    if isinstance(query, Not):
+        return AndNot(Every(), query.query)
+    if isinstance(query, And) and query.subqueries and all(isinstance(q, Not) for q in query.subqueries):
+        return AndNot(Every(), Or([q.query for q in query.subqueries]))
+    return query
+
+
+def signs(text: str) -> tuple[str, list[str]]:
+    """The query with ``-word`` as ``NOT word`` and ``+word`` as ``word``, and the ``+`` words.
+
+    Signs inside quotes are left alone; so is a hyphen inside a word ("git-rebase").
+    """
+    outside = _outside_quotes(text)
+    required: list[str] = []
+    out, last = [], 0
+    for m in _SIGN.finditer(text):
+        if not outside(m.start()):
+            continue
+        out.append(text[last : m.start()] + ("NOT " if m.group(1) == "-" else ""))
+        last = m.end()
+        if m.group(1) == "+":
+            rest = text[last:]
+            end = _term_end(rest)
+            required.append(rest[:end])
+    return "".join(out) + text[last:], required
+
+
+def _term_end(text: str) -> int:
+    """Length of the one query term at the start of ``text``: a word, a "phrase" or a (group)."""
+    if text.startswith('"'):
+        close = text.find('"', 1)
+        return len(text) if close < 0 else close + 1
+    if text.startswith("("):
+        depth = 0
+        for i, ch in enumerate(text):
+            depth += (ch == "(") - (ch == ")")
+            if depth == 0:
+                return i + 1
+        return len(text)
+    m = re.match(r"\S+", text)
+    return m.end() if m else 0
+
+
+def _known(reader, term: str) -> bool:
+    return any(reader.doc_frequency(f, term) for f in SEARCH_FIELDS)
+
+
+def identifiers(text: str, reader) -> str:
+    """Identifiers the index lacks as typed, made into what it has.
+
+    A qualified name finds the pages that print its shorter forms
+    (``django.forms.RadioSelect`` -> ``forms.RadioSelect`` -> ``RadioSelect``);
+    a hyphenated or underscored word finds its words (``light-weight`` ->
+    ``light weight``).
+    """
+    outside = _outside_quotes(text)
+    out, last = [], 0
+    for m in _IDENTIFIER.finditer(text):
+        raw = m.group()
+        if not parts(raw) or not outside(m.start()) or raw.upper() in _OPERATORS:
+            continue
+        whole = forms(raw, False)
+        if not whole or _known(reader, whole[0][0]):
+            continue
+        segments = [s for s in raw.split(".") if s]
+        shorter = [".".join(segments[i:]) for i in range(1, len(segments))]
+        found = next((s for s in shorter if (f := forms(s, False)) and _known(reader, f[0][0])), None)
+        if found is None:
+            words = [p for p in re.split(r"[._-]+", raw) if p]
+            found = " ".join(words)
+        out.append(text[last : m.start()] + found)
+        last = m.end()
+    return "".join(out) + text[last:]
+
+
+# Spelling candidates by first letter, kept for as long as the index is the
+# same generation (its segments unchanged): computed once, not per query.
+_VOCABULARY: dict[tuple, dict[str, list[str]]] = {}
+
+
+def _generation(reader) -> tuple:
+    """What identifies the state of an index: its segments and its deletions."""
+    key = []
+    for leaf, _ in reader.leaf_readers():
+        segment = leaf.segment()
+        key.append((segment.segment_id(), segment.deleted_count()) if segment is not None else id(leaf))
+    return tuple(key)
+
+
+def _vocabulary(reader, first_letter: str, taxonomy: Taxonomy | None) -> list[str]:
+    """The index's words (and the taxonomy's) that start with ``first_letter``.
+
+    Misspellings nearly always keep the first letter, so only those are candidates.
+    """
+    key = _generation(reader)
+    letters = _VOCABULARY.get(key)
+    if letters is None:
+        _VOCABULARY.clear()
+        letters = _VOCABULARY[key] = {}
+    if first_letter not in letters:
+        words = set(_letters(reader, first_letter))
+        if taxonomy is not None:
+            words.update(w for name in taxonomy.query_names[0] for w in name if w.startswith(first_letter))
+        letters[first_letter] = sorted(words)
+    return letters[first_letter]
+
+
+def _letters(reader, first_letter: str) -> list[str]:
+    """The index's words that start with ``first_letter``, read from its term list."""
     return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("words", first_letter)]
 
 
 def correct(text: str, reader, taxonomy: Taxonomy | None = None) -> str:
-    """Replace words the index has never seen by the closest word it has.
+    """Replace misspelled words by the closest word the index (or the taxonomy) has.
 
-    Only unknown words of five letters or more are touched, and only within
-    one edit (two from nine letters on), so that a real word the corpus lacks
-    is rarely "corrected" into another; the taxonomy's names are never typos.
+    A word is left as typed when the index has it (in any spelling), when it
+    is a correct English word, when it is part of an identifier or a
+    hyphenated word, when it is a therapy's name, or under five letters.
+    Candidates are one edit away (two from six letters on).
     """
     out, last = [], 0
     for m in _WORD.finditer(text):
@@ -213,7 +395,13 @@ def correct(text: str, reader, taxonomy: Taxonomy | None = None) -> str:
             continue
         if taxonomy is not None and (low,) in taxonomy.query_names[0]:
             continue  # a therapy's own name or acronym is not a typo
-        best = _closest(low, _vocabulary(reader, low[0]), reader)
+        if american(low) != low and _known(reader, forms(low, False)[0][0]):
+            continue  # "behaviour" where the index says "behavior"
+        from searcher.english import is_english
+
+        if is_english(low):
+            continue
+        best = _closest(low, _vocabulary(reader, low[0], taxonomy), reader)
         if best:
             out.append(text[last : m.start()] + best)
             last = m.end()
@@ -224,7 +412,7 @@ def _closest(word: str, vocab: list[str], reader) -> str | None:
     from rapidfuzz.distance import OSA
     from rapidfuzz.process import extract
 
-    limit = 1 if len(word) <= 8 else 2
+    limit = 1 if len(word) <= 5 else 2
     # Candidates share the first letter, which also keeps a real word the
     # corpus lacks ("night") from turning into one it has ("right").
     found = extract(word, vocab, scorer=OSA.distance, score_cutoff=limit, limit=50)
@@ -236,12 +424,14 @@ def _closest(word: str, vocab: list[str], reader) -> str | None:
 def _filter(request: SearchRequest, searcher, taxonomy: Taxonomy) -> Query | None:
     parts: list[Query] = []
     if request.section:
-        terms = [t.text for t in STEMMED(request.section)]
+        terms = [t.text for t in STEMMED(request.section, mode="query")]
         if terms:
             parts.append(And([Term("section", t) for t in terms]))
     if request.therapies:
         ids = sorted({taxonomy.resolve(name) for name in request.therapies})
         parts.append(Or([Term("therapies", i) for i in ids]))
+    if request.kinds:
+        parts.append(Or([Term("kind", k) for k in request.kinds]))
     if request.doc_glob:
         from searcher.docmatch import matching, refs_from_terms
 
@@ -258,46 +448,142 @@ def search(index_dir: Path, request: SearchRequest, taxonomy: Taxonomy | None = 
     """Run one search over the index at ``index_dir``."""
     taxonomy = taxonomy or default_taxonomy()
     ix = open_index(index_dir)
-    with ix.searcher(weighting=BM25F()) as searcher:
+    with ix.searcher(weighting=weighting()) as searcher:
         return run(searcher, ix.schema, request, taxonomy)
 
 
+def phrases_as_words(text: str) -> str:
+    """Inside quotes, identifiers as the phrase of their words: ``"git-rebase --onto"``
+    is ``"git rebase --onto"``, which the index holds at consecutive positions."""
+    return _QUOTED.sub(lambda m: _JOINER.sub(" ", m.group()), text)
+
+
+def _prepare(text: str, schema, reader, taxonomy: Taxonomy) -> Query:
+    expanded = expand_therapies(phrases_as_words(text), taxonomy)
+    query = _safe_parse(_parser(schema, AndGroup), expanded) if expanded.strip() else Every()
+    return _tame_wildcards(query, _typed_prefixes(expanded), reader)
+
+
+def _title_words(query: Query) -> list[str]:
+    """The query's words (as the body field holds them) outside NOT clauses."""
+    return sorted(
+        {
+            leaf.text
+            for leaf in query.leaves()
+            if isinstance(leaf, Term) and leaf.fieldname == "body" and not _negated(query, leaf)
+        }
+    )
+
+
+def _lift(searcher, hits: list, words: list[str], keep: int | None) -> list:
+    """Hits re-ranked with the document title's share of the score.
+
+    Each query word in the title adds its inverse document frequency in
+    titles (times TITLE_BOOST) to the hit's score.  Done over the first
+    candidates rather than inside the matcher: an extra matcher per query
+    (Whoosh's AndMaybe) cost a third of the search time.
+    """
+    if not words or not hits:
+        return hits[:keep] if keep is not None else hits
+    order = sorted(range(len(hits)), key=lambda i: hits[i].docnum)
+    bonus = [0.0] * len(hits)
+    for w in words:
+        if not searcher.doc_frequency("title", w):
+            continue
+        weight = TITLE_BOOST * searcher.idf("title", w)
+        matcher = searcher.postings("title", w)
+        for i in order:
+            d = hits[i].docnum
+            if not matcher.is_active():
+                break
+            matcher.skip_to(d)
+            if matcher.is_active() and matcher.id() == d:
+                bonus[i] += weight
+    for hit, extra in zip(hits, bonus, strict=True):
+        hit.score = (hit.score or 0.0) + extra
+    ranked = sorted(hits, key=lambda h: -h.score)
+    return ranked[:keep] if keep is not None else ranked
+
+
+def _negated(query: Query, leaf: Query) -> bool:
+    def walk(q: Query, inside: bool) -> bool:
+        if q is leaf:
+            return inside
+        if q.is_leaf():
+            return False
+        return any(walk(c, inside or isinstance(q, Not)) for c in q.children())
+
+    return walk(query, False)
+
+
+def unmatched(text: str, reader, taxonomy: Taxonomy) -> list[str]:
+    """The typed words (outside quotes and NOT) that match no section at all."""
+    spelled = taxonomy.query_names[0]
+    outside = _outside_quotes(text)
+    missing = []
+    negate = False
+    for m in _IDENTIFIER.finditer(text):
+        raw = m.group()
+        if raw.upper() in _OPERATORS:
+            negate = raw.upper() == "NOT"
+            continue
+        was_negated, negate = negate, False
+        after = text[m.end() : m.end() + 1]
+        if was_negated or not outside(m.start()) or after in ("*", "?", ":", "~"):
+            continue
+        if (raw.lower(),) in spelled or raw in taxonomy.query_names[1]:
+            continue
+        found = forms(raw, False)
+        if found and not _known(reader, found[0][0]):
+            missing.append(raw)
+    return list(dict.fromkeys(missing))
+
+
 def run(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> SearchResult:
-    """Search with an open Whoosh searcher (the benchmark keeps one open)."""
+    """Search with an open Whoosh searcher (the benchmark keeps one open),
+    opened with ``weighting=weighting()``."""
+    reader = searcher.reader()
     typed = " ".join(request.query.split())
     asked = _QUESTION_MARK.sub("", typed)
-    corrected = correct(asked, searcher.reader(), taxonomy)
-    suggestion = corrected if corrected != asked else None
-    expanded = expand_therapies(corrected, taxonomy)
-    # Filters alone (no words) keep every section they allow.
-    strict = _safe_parse(_parser(schema, AndGroup), expanded) if expanded.strip() else Every()
-    strict = _tame_wildcards(strict, _typed_prefixes(expanded), searcher.reader())
-    loose = loosen(strict)
+    signed, required_text = signs(asked)
+    corrected = correct(signed, reader, taxonomy)
+    suggestion = corrected if corrected != signed else None
+    rewritten = identifiers(corrected, reader)
+    strict = only_exclusions(_prepare(rewritten, schema, reader, taxonomy))
+    required = [
+        _prepare(identifiers(correct(w, reader, taxonomy), reader), schema, reader, taxonomy) for w in required_text
+    ]
+    loose = loosen(strict, required)
     filt = _filter(request, searcher, taxonomy)
+    missing = unmatched(rewritten, reader, taxonomy)
     explain = str(loose if strict == loose else strict) + (f"  FILTER {filt}" if filt is not None else "")
     if strict is NullQuery or filt is NullQuery:
-        return SearchResult(typed, 0, suggestion, [], explain)
+        return SearchResult(typed, 0, suggestion, [], explain, unmatched=missing)
 
-    wanted = request.limit if not request.per_doc else request.limit * 20 + 50
-    first = searcher.search(strict, filter=filt, limit=wanted)
-    ranked = _top(first)
-    total = _count(searcher, loose, filt)
-    if strict != loose and len(ranked) < wanted:  # then the rest of the most-words tier
-        second = searcher.search(loose, filter=filt, limit=wanted + len(ranked))
-        seen = {hit.docnum for hit in ranked}
-        ranked += [hit for hit in _top(second) if hit.docnum not in seen][: wanted - len(ranked)]
-    words = _body_terms(strict, searcher.reader())
+    title = _title_words(strict)
+    wanted = request.limit if not request.per_doc or request.limit is None else request.limit * 20 + 50
+    pool = None if wanted is None else (wanted + LIFT_POOL if title else wanted)
+    first = searcher.search(strict, filter=filt, limit=pool)
+    ranked = [(hit, ALL_WORDS) for hit in _lift(searcher, _top(first), title, wanted)]
+    total, exact = _count(searcher, loose, filt)
+    if strict != loose and (wanted is None or len(ranked) < wanted):  # then the rest of the some-words tier
+        more = None if pool is None else pool + len(ranked)
+        second = searcher.search(loose, filter=filt, limit=more)
+        seen = {hit.docnum for hit, _ in ranked}
+        rest = _lift(searcher, [hit for hit in _top(second) if hit.docnum not in seen], title, None)
+        ranked += [(hit, SOME_WORDS) for hit in (rest if wanted is None else rest[: wanted - len(ranked)])]
+    words = _body_terms(strict, reader)
     hits: list[Hit] = []
     per_doc: dict[str, int] = {}
-    for hit in ranked:
+    for hit, tier in ranked:
         doc = hit["doc"]
         if request.per_doc and per_doc.get(doc, 0) >= request.per_doc:
             continue
         per_doc[doc] = per_doc.get(doc, 0) + 1
-        hits.append(_hit(hit, words))
-        if len(hits) >= request.limit:
+        hits.append(_hit(hit, words if request.snippets else None, tier))
+        if request.limit is not None and len(hits) >= request.limit:
             break
-    return SearchResult(typed, total, suggestion, hits, explain)
+    return SearchResult(typed, total, suggestion, hits, explain, unmatched=missing, exact=exact)
 
 
 def _top(results) -> list:
@@ -305,34 +591,52 @@ def _top(results) -> list:
     return [results[i] for i in range(results.scored_length())]
 
 
-def _count(searcher, query: Query, filt: Query | None) -> int:
-    """How many sections match, without scoring them.
+def _count(searcher, query: Query, filt: Query | None) -> tuple[int, bool]:
+    """How many sections match, and whether that is exact.
 
-    An OR of plain terms (what most queries are) is counted as the union of
-    its posting lists (which leave deleted records out); anything else by
-    running its matcher.
+    Counted exactly, as set algebra over posting lists (searcher.count),
+    unless the query is an OR of terms whose lists hold more than COUNT_EXACT
+    ids between them: reading those costs more than the search itself, so the
+    total is estimated from the lists' lengths alone (``_estimate``).
     """
-    terms = _or_terms(query)
-    if terms is None:
-        docs = set(searcher.docs_for_query(query))
-    else:
-        docs = set()
-        for t in terms:
-            if searcher.doc_frequency(t.fieldname, t.text):
-                docs.update(searcher.postings(t.fieldname, t.text).all_ids())
-    if filt is not None:
-        docs &= set(searcher.docs_for_query(filt))
-    return len(docs)
+    terms = _or_terms(query)  # a prefix is counted exactly: its words are far from independent
+    if terms is None or filt is not None:
+        return count(searcher, query, filt), True
+    lengths = [searcher.doc_frequency(t.fieldname, t.text) for t in terms]
+    if sum(lengths) <= COUNT_EXACT:
+        return count(searcher, query, filt), True
+    return _estimate(searcher, query), False
 
 
-def _or_terms(query: Query) -> list[Term] | None:
-    """The terms of a query made of ORs of terms only, else None."""
+def _estimate(searcher, query: Query) -> int:
+    """The size of an OR of words, each word an OR over the fields.
+
+    A word's sections are about its longest list over the fields (a word in
+    a heading is nearly always in the text below it too); different words
+    (a prefix's words too) are taken as independent: N * (1 - prod(1 - n_i / N)).
+    """
+    total = max(1, searcher.doc_count())
+    reader = searcher.reader()
+    words: dict[str, int] = {}  # a word's longest list over the fields
+    for t in _or_terms(query, reader) or []:
+        words[t.text] = max(words.get(t.text, 0), searcher.doc_frequency(t.fieldname, t.text))
+    missing = 1.0
+    for longest in words.values():
+        missing *= 1 - min(longest, total) / total
+    return round(total * (1 - missing))
+
+
+def _or_terms(query: Query, reader=None) -> list[Term] | None:
+    """The terms of a query made of ORs of terms only (with ``reader``, prefixes
+    and wildcards count as the OR of the words they stand for), else None."""
     if isinstance(query, Term):
         return [query]
+    if isinstance(query, MultiTerm) and reader is not None:
+        return [Term(f, t.decode("utf-8") if isinstance(t, bytes) else t) for f, t in query.expanded_terms(reader)]
     if isinstance(query, Or):
         terms: list[Term] = []
         for sub in query.subqueries:
-            found = _or_terms(sub)
+            found = _or_terms(sub, reader)
             if found is None:
                 return None
             terms += found
@@ -351,7 +655,8 @@ def _body_terms(query: Query, reader) -> set[str]:
     return terms
 
 
-def _hit(hit, stems: set[str]) -> Hit:
+def _hit(hit, stems: set[str] | None, tier: str = ALL_WORDS) -> Hit:
+    """A Whoosh hit as plain data; no snippet when ``stems`` is None."""
     text = hit.get("body", "")
     return Hit(
         doc=hit["doc"],
@@ -363,12 +668,13 @@ def _hit(hit, stems: set[str]) -> Hit:
         line_start=hit["line_start"],
         line_end=hit["line_end"],
         score=round(float(hit.score or 0.0), 4),
-        snippet=snippet(text, stems),
+        snippet=snippet(text, stems) if stems is not None else [],
         text=text,
         id=hit.get("id", ""),
         path=hit.get("file", ""),
         root=hit.get("root", ""),
         anchor=hit.get("anchor", ""),
+        tier=tier,
     )
 
 

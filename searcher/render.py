@@ -51,60 +51,134 @@ def shown_path(hit: Hit) -> str:
     return printable(from_here(hit.path)) if hit.path else hit.doc
 
 
-def hit_header(hit: Hit, color: bool = False, width: int = 80) -> str:
-    """``path:line: parent › heading [therapies]``, kept within ``width``.
+def _tags(hit: Hit) -> str:
+    return f"[{', '.join(hit.therapies)}]" if hit.therapies else ""
 
-    When it does not fit, the therapies move to a line of their own, then the
-    parent headings give way, then the end of the heading.
-    """
-    shown = safe(shown_path(hit))
-    where = f"{shown}:{hit.line_start}: "
+
+def _wrap(text: str, width: int | None, indent: str) -> list[str]:
+    """Lines of ``text`` within ``width`` (no limit: one line), never cutting a word."""
+    if width is None:
+        return [indent + text]
+    return [
+        indent + w
+        for w in textwrap.wrap(text, width=max(20, width - len(indent)), break_long_words=False, break_on_hyphens=False)
+    ] or [indent]
+
+
+def _heading_path(hit: Hit, room: int | None) -> str:
+    """``parent › heading`` within ``room``: parents give way first, then the heading's end."""
     path = [safe(h) for h in hit.heading_path] or [safe(hit.heading)]
-    tags = f" [{', '.join(hit.therapies)}]" if hit.therapies else ""
-    own_line = len(where) + len(" › ".join(path)) + len(tags) > width
-    room = width - len(where) - (0 if own_line else len(tags))
-    if len(" › ".join(path)) > room and len(path) > 1:
+    if room is None or len(" › ".join(path)) <= room:
+        return " › ".join(path)
+    if len(path) > 1:
         path = ["…", path[-1]]
         if len(" › ".join(path)) > room:
             path = path[-1:]
     if len(" › ".join(path)) > room:
         keep = max(room - len(" › ".join(path[:-1])) - (3 if len(path) > 1 else 0), 12)
-        path[-1] = path[-1][: keep - 1].rstrip() + "…"
-    head = (
-        f"{_paint(safe(shown_path(hit)), PATH, color)}:{_paint(str(hit.line_start), LINE, color)}: {' › '.join(path)}"
-    )
+        cut = path[-1][: keep - 1]
+        cut = cut.rsplit(" ", 1)[0] if " " in cut.strip() else cut
+        path[-1] = cut.rstrip() + "…"
+    return " › ".join(path)
+
+
+def hit_header(hit: Hit, color: bool = False, width: int | None = 80, indent: str = "", path: bool = True) -> str:
+    """``path:line: parent › heading [therapies]``, kept within ``width`` (None: no limit).
+
+    Without ``path`` the line starts at the line number (hits grouped under
+    their document).  When it does not fit, the therapies move to lines of
+    their own (never cut inside a name), then the parent headings give way,
+    then the end of the heading.
+    """
+    shown = safe(shown_path(hit))
+    where = f"{indent}{shown + ':' if path else ''}{hit.line_start}: "
+    tags = _tags(hit)
+    full = _heading_path(hit, None)
+    own_line = width is not None and len(where) + len(full) + len(tags) + 1 > width
+    room = None if width is None else width - len(where) - (0 if own_line or not tags else len(tags) + 1)
+    heading = _heading_path(hit, room)
+    location = f"{_paint(shown, PATH, color)}:" if path else ""
+    head = f"{indent}{location}{_paint(str(hit.line_start), LINE, color)}: {heading}"
     if not tags:
         return head
     if own_line:
-        return head + "\n    " + _paint(textwrap.shorten(tags.strip(), width - 4, placeholder=" …]"), DIM, color)
-    return head + _paint(tags, DIM, color)
+        return "\n".join([head, *(_paint(line, DIM, color) for line in _wrap(tags, width, indent + "    "))])
+    return f"{head} {_paint(tags, DIM, color)}"
 
 
-def human(result: SearchResult, color: bool = False, width: int = 80, explain: bool = False) -> str:
-    """Hits as ripgrep-like blocks, a footer with the number of matching sections."""
+def _snippet_lines(hit: Hit, color: bool, width: int | None, indent: str) -> list[str]:
+    wrapped = _wrap(snippet_text(hit), width, indent)
+    matched = {" ".join(safe(t).split()) for t, m in hit.snippet if m}
+    pattern = re.compile("|".join(sorted(map(re.escape, matched), key=len, reverse=True))) if matched else None
+    if color and pattern:
+        wrapped = [pattern.sub(lambda m: _paint(m.group(), MATCH, True), w) for w in wrapped]
+    return wrapped
+
+
+def footer(result: SearchResult) -> list[str]:
+    """How many sections matched (about how many, when estimated), and the words that matched nothing."""
+    shown = len(result.hits)
+    noun = "section" if result.total == 1 else "sections"
+    about = "" if result.exact else "about "
+    lines = [f"{about}{result.total:,} matching {noun}" + (f", {shown} shown" if shown < result.total else "")]
+    if result.unmatched and (result.hits or len(result.query.split()) > 1):
+        lines.append("no section holds: " + ", ".join(safe(w) for w in result.unmatched))
+    return lines
+
+
+def human(result: SearchResult, color: bool = False, width: int | None = 80, explain: bool = False) -> str:
+    """Hits grouped under their document (its path and title once, its sections
+    below, best first), then a footer with the number of matching sections."""
     lines: list[str] = []
     if result.suggestion:
         lines.append(f"showing results for: {safe(result.suggestion)}")
     if explain:
         lines.append(f"query: {result.explain}")
+    groups: dict[str, list[Hit]] = {}
     for hit in result.hits:
-        lines.append(hit_header(hit, color, width))
-        wrapped = textwrap.wrap(snippet_text(hit), width=max(40, width - 4)) or [""]
-        matched = {" ".join(safe(t).split()) for t, m in hit.snippet if m}
-        pattern = re.compile("|".join(sorted(map(re.escape, matched), key=len, reverse=True))) if matched else None
-        for w in wrapped:
-            if color and pattern:
-                w = pattern.sub(lambda m: _paint(m.group(), MATCH, True), w)
-            lines.append("    " + w)
+        groups.setdefault(hit.path or hit.doc, []).append(hit)
+    for hits in groups.values():
+        first = hits[0]
+        where = safe(shown_path(first))
+        title = safe(first.title)
+        if width is not None and title and len(where) + 2 + len(title) > width:
+            title = _fit(title, max(width - len(where) - 2, 12))
+        lines.append(f"{_paint(where, PATH, color)}: {title}" if title else _paint(where, PATH, color))
+        for hit in hits:
+            lines.append(hit_header(hit, color, width, indent="  ", path=False))
+            lines += _snippet_lines(hit, color, width, "      ")
         lines.append("")
-    shown = len(result.hits)
-    noun = "section" if result.total == 1 else "sections"
-    lines.append(f"{result.total} matching {noun}" + (f", {shown} shown" if shown < result.total else ""))
-    return "\n".join(lines)
+    return "\n".join(lines + footer(result))
+
+
+def files(result: SearchResult) -> str:
+    """``-l``: each matching file once, best first."""
+    return "\n".join(dict.fromkeys(safe(shown_path(h)) for h in result.hits))
+
+
+def counts(result: SearchResult) -> str:
+    """``-c``: ``path:N`` per matching file, N its matching sections, best file first."""
+    per: dict[str, int] = {}
+    for h in result.hits:
+        key = safe(shown_path(h))
+        per[key] = per.get(key, 0) + 1
+    return "\n".join(f"{path}:{n}" for path, n in per.items())
+
+
+def vimgrep(result: SearchResult) -> str:
+    """One line per hit, ``path:line:col:heading: snippet``, as ``vim -q`` reads it."""
+    out = []
+    for h in result.hits:
+        heading = " › ".join(safe(x) for x in h.heading_path) or safe(h.heading)
+        out.append(f"{safe(shown_path(h))}:{h.line_start}:1:{heading}: {snippet_text(h)}")
+    return "\n".join(out)
+
+
+JSON_VERSION = 1
 
 
 def hit_json(hit: Hit) -> dict:
-    """The documented JSON shape of one hit."""
+    """The documented JSON shape of one hit (searcher/data/schema.json)."""
     snippet = "".join(t for t, _ in hit.snippet)
     spans, pos = [], 0
     for text, matched in hit.snippet:
@@ -124,6 +198,7 @@ def hit_json(hit: Hit) -> dict:
         "line_start": hit.line_start,
         "line_end": hit.line_end,
         "anchor": hit.anchor,
+        "tier": hit.tier,
         "score": hit.score,
         "snippet": snippet,
         "highlights": spans,
@@ -132,12 +207,15 @@ def hit_json(hit: Hit) -> dict:
 
 
 def as_json(result: SearchResult) -> str:
-    """One JSON object: query, total, suggestion, explain and hits."""
+    """One JSON object: version, query, total, suggestion, unmatched, explain and hits."""
     return json.dumps(
         {
+            "version": JSON_VERSION,
             "query": result.query,
             "total": result.total,
+            "total_exact": result.exact,
             "suggestion": result.suggestion,
+            "unmatched": result.unmatched,
             "explain": result.explain,
             "hits": [hit_json(h) for h in result.hits],
         },

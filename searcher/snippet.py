@@ -1,21 +1,18 @@
 """Snippets: the part of a section where the query's words gather, words marked.
 
-A small highlighter with the same tokens and stemmer the index uses, so
-"relapses" marks "relapse" and "counselling" marks "counseling"; it looks at
+A small highlighter with the same tokens and forms the index uses, so
+"relapses" marks "relapse", "behaviour" marks "behavior" and a query for
+``value_counts`` marks ``Series.value_counts``; it looks at
 most at a window of the section and imports nothing beyond the stemmer.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from whoosh.lang.porter import stem
+from searcher.schema import IDENT, terms
 
-from searcher.schema import TOKEN
-
-_TOKEN = re.compile(TOKEN)
-_stem = lru_cache(maxsize=50_000)(stem)  # the index's stemmer, as StemmingAnalyzer applies it
+_TOKEN = re.compile(IDENT)
 WINDOW_CHARS = 1500
 SNIPPET_CHARS = 240
 LEAD_CHARS = 60
@@ -24,13 +21,13 @@ LEAD_CHARS = 60
 def window(text: str, stems: set[str]) -> tuple[int, str]:
     """(offset, part) of a long text around where a query word first shows.
 
-    A stem is a prefix of the words it stands for, so a plain find locates
-    the first match well enough without analysing the whole section.
+    A stem is mostly a prefix of the words it stands for, so a plain find
+    locates the first match well enough without analysing the whole section.
     """
     if len(text) <= WINDOW_CHARS:
         return 0, text
     lower = text.lower()
-    found = [i for i in (lower.find(s) for s in stems) if i >= 0]
+    found = [i for i in (lower.find(s.rsplit(".", 1)[-1]) for s in stems) if i >= 0]
     start = max(0, min(found) - 200) if found else 0
     return start, text[start : start + WINDOW_CHARS]
 
@@ -38,7 +35,7 @@ def window(text: str, stems: set[str]) -> tuple[int, str]:
 def snippet(text: str, stems: set[str]) -> list[tuple[str, bool]]:
     """The best ~240 characters of ``text`` as (text, is_match) parts."""
     offset, part = window(text, stems)
-    spans = [m.span() for m in _TOKEN.finditer(part) if _stem(m.group().lower()) in stems]
+    spans = [m.span() for m in _TOKEN.finditer(part) if not stems.isdisjoint(terms(m.group()))]
     if not spans:
         return [(_clip(text, 0, SNIPPET_CHARS), False)]
     best = max(

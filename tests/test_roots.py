@@ -40,7 +40,8 @@ def test_paths_open_from_here_and_json_gives_path_and_root(cli, place) -> None:
     here, a, b = place
     assert cli("index", "local", "../elsewhere/a", str(b), "--index", "ix").exit_code == 0
     human = cli("search", "--index", "ix", "-n", "10", "sharedword").stdout
-    headers = sorted(line.split(":")[0] for line in human.splitlines() if ":1:" in line)
+    # grouped output: each document's "path: title" line, its hits indented below
+    headers = sorted(line.split(": ")[0] for line in human.splitlines()[:-1] if line and not line.startswith(" "))
     assert headers == sorted(["local/guide.md", str(a / "notes.txt"), str(b / "notes.txt")])
     for header in headers:  # each opens from here
         assert Path(header).is_file()

@@ -7,17 +7,25 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from searcher.query import SearchRequest, search
 from searcher.store import iter_sections
 
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "searcher" / "data" / "schema.json").read_text())
+
 
 def hits(cli, index, *args: str) -> dict:
+    """The JSON of a search, checked against the documented schema."""
+    import jsonschema
+
     result = cli("search", "--json", "--index", index, "-n", "200", *args)
     assert result.exit_code in (0, 1), result.stderr
-    return json.loads(result.stdout)
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, SCHEMA)
+    return data
 
 
 def headings(data: dict) -> list[str]:
@@ -45,11 +53,13 @@ def test_hit_lines_point_at_the_source_file(cli, corpus_index) -> None:
 
 def test_human_output_names_file_line_and_section(cli, corpus_index, monkeypatch) -> None:
     monkeypatch.chdir(corpus_index.parent / "corpus")  # paths print as they open from here
-    result = cli("search", "--index", corpus_index, "contingency", "management")
+    result = cli("search", "--index", corpus_index, "contingency", "management", env={"COLUMNS": "80"})
     assert result.exit_code == 0
-    first, second = result.stdout.splitlines()[:2]
-    assert first == "001_2190117fb8c6e72a.txt:37: Contingency Management (CM) for heroin addiction"
-    assert second == "    [cbt, contingency-management, dbt]"  # therapies that do not fit go on their own line
+    first, second, third = result.stdout.splitlines()[:3]
+    # grouped under the document: its path and title once, its sections below
+    assert first.startswith("001_2190117fb8c6e72a.txt: What therapies and counseling") and len(first) <= 80
+    assert second == "  37: Contingency Management (CM) for heroin addiction"
+    assert third == "      [cbt, contingency-management, dbt]"  # therapies that do not fit go on their own line
     assert "\x1b[" not in result.stdout  # not a terminal: no colour
     assert (
         result.stdout.rstrip().splitlines()[-1].endswith("matching sections, 7 shown")
@@ -232,10 +242,11 @@ def test_search_does_not_import_the_ingest_stack(corpus_index) -> None:
 
 
 @pytest.mark.parametrize("query", ["methadone relapse", "narrative therapy", "recovery"])
-def test_human_output_fits_80_columns(cli, corpus_index, query: str, monkeypatch) -> None:
+def test_human_output_fits_the_columns_it_is_given(cli, corpus_index, query: str, monkeypatch) -> None:
     monkeypatch.chdir(corpus_index.parent)  # an absolute path alone can be longer than a line
-    out = cli("search", "--index", corpus_index, "-n", "30", query).stdout
-    assert max(len(line) for line in out.splitlines()) <= 80
+    for columns in (80, 50):
+        out = cli("search", "--index", corpus_index, "-n", "30", query, env={"COLUMNS": str(columns)}).stdout
+        assert max(len(line) for line in out.splitlines()) <= columns
 
 
 @pytest.mark.parametrize("query", ["family support", "heroin recovery", "CBT relapse"])
@@ -364,8 +375,10 @@ def test_paths_below_the_current_folder_open_from_it(cli, tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     cli("index", "corpus")
     first = cli("search", "contingency", "management").stdout.splitlines()[0]
-    assert first.startswith("corpus/001_2190117fb8c6e72a.txt:37: ")
+    assert first.startswith("corpus/001_2190117fb8c6e72a.txt: ")
     assert (tmp_path / first.split(":")[0]).is_file()
+    vim = cli("search", "--vimgrep", "contingency", "management").stdout.splitlines()[0]
+    assert vim.startswith("corpus/001_2190117fb8c6e72a.txt:37:1:")
 
 
 def test_filters_alone_list_the_sections_they_keep(cli, corpus_index) -> None:

@@ -2,7 +2,10 @@
 
 Used by the relevance test and runnable by hand to print the figures:
 
-    python tests/relevance/scorer.py [--baseline]
+    python tests/relevance/scorer.py [--baseline] [--docs]
+
+``--docs`` scores the documentation set (tests/data/docs, judged per page in
+doc_judgments.json) instead of the shipped corpus.
 """
 
 from __future__ import annotations
@@ -16,17 +19,29 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 JUDGMENTS = Path(__file__).with_name("judgments.json")
+DOC_JUDGMENTS = Path(__file__).with_name("doc_judgments.json")
+DOCS = Path(__file__).resolve().parents[1] / "data" / "docs"
 K = 10
 
 
-def key(doc: str, heading: str) -> tuple[str, str]:
-    """How a judged section and a hit are matched: doc name and normalised heading."""
-    return Path(doc).name, re.sub(r"\s+", " ", heading).strip().rstrip(":").lower()
+def key(doc: str, heading: str | None) -> tuple[str, str]:
+    """How a judged section and a hit are matched: doc name and normalised heading
+    (a permalink sign and white space aside); a judgment per page has no heading."""
+    if heading is None:
+        return Path(doc).name, ""
+    return Path(doc).name, re.sub(r"\s+", " ", heading.replace("¶", "")).strip().rstrip(":").lower()
 
 
-def load() -> list[dict]:
+def load(path: Path = JUDGMENTS) -> list[dict]:
     """The judged queries."""
-    return json.loads(JUDGMENTS.read_text(encoding="utf-8"))["queries"]
+    return json.loads(path.read_text(encoding="utf-8"))["queries"]
+
+
+def _ranked(q: dict, hits: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Hits as judgment keys; for a judgment per page, each page once, at its best hit."""
+    if q.get("level") == "doc":
+        return list(dict.fromkeys(key(d, None) for d, _ in hits))
+    return [key(d, h) for d, h in hits]
 
 
 def ndcg(ranked: list[tuple[str, str]], grades: dict[tuple[str, str], int], k: int = K) -> float:
@@ -47,8 +62,8 @@ def evaluate(run: Callable[[dict], Iterable[tuple[str, str]]], queries: list[dic
     """Per-kind and overall mean nDCG@10 and recall@10 of ``run`` (query -> ranked (doc, heading))."""
     per_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for q in queries or load():
-        grades = {key(r["doc"], r["heading"]): r["grade"] for r in q["relevant"]}
-        ranked = [key(d, h) for d, h in run(q)]
+        grades = {key(r["doc"], r.get("heading")): r["grade"] for r in q["relevant"]}
+        ranked = _ranked(q, run(q))
         per_kind[q["kind"]].append((ndcg(ranked, grades), recall(ranked, grades)))
     figures = {
         kind: {"ndcg": sum(n for n, _ in v) / len(v), "recall": sum(r for _, r in v) / len(v), "queries": len(v)}
@@ -71,7 +86,7 @@ def searcher_run(index_dir: Path) -> Callable[[dict], list[tuple[str, str]]]:
         request = SearchRequest(
             q["query"], section=q.get("section"), therapies=[q["therapy"]] if q.get("therapy") else []
         )
-        request.limit = K
+        request.limit = K * 5 if q.get("level") == "doc" else K  # enough sections for K pages
         return [(h.doc, h.heading) for h in search(index_dir, request).hits]
 
     return run
@@ -91,7 +106,8 @@ def baseline_run(sections: list[dict], workdir: Path) -> Callable[[dict], list[t
     def run(q: dict) -> list[tuple[str, str]]:
         with ix.searcher() as searcher:
             parsed = QueryParser("body", ix.schema).parse(q["query"])
-            return [(h["doc"], h["heading"]) for h in searcher.search(parsed, limit=K)]
+            limit = K * 5 if q.get("level") == "doc" else K
+            return [(h["doc"], h["heading"]) for h in searcher.search(parsed, limit=limit)]
 
     return run
 
@@ -111,11 +127,14 @@ if __name__ == "__main__":
     from searcher.store import iter_sections
 
     root = Path(__file__).resolve().parents[2]
+    docs = "--docs" in sys.argv
+    queries = load(DOC_JUDGMENTS) if docs else load()
     with tempfile.TemporaryDirectory() as tmp:
         ix = Path(tmp) / "index"
-        update_index(ix, [root / "corpus"], workers=1)
-        print("searcher\n" + table(evaluate(searcher_run(ix))))
+        update_index(ix, [DOCS if docs else root / "corpus"], workers=1)
+        print("searcher\n" + table(evaluate(searcher_run(ix), queries)))
         if "--baseline" in sys.argv:
             base = Path(tmp) / "baseline"
             base.mkdir()
-            print("\nplain Whoosh baseline\n" + table(evaluate(baseline_run(list(iter_sections(ix)), base))))
+            figures = evaluate(baseline_run(list(iter_sections(ix)), base), queries)
+            print("\nplain Whoosh baseline\n" + table(figures))
