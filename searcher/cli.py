@@ -135,10 +135,28 @@ def main() -> None:
     default=None,
     help="Parser processes beside the writer (default: one per core; 0 or 1: parse in this process).",
 )
-def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None) -> None:
+@click.option("--watch", is_flag=True, help="Then keep watching the folders and index each burst of changes.")
+@click.option(
+    "--debounce",
+    type=click.FloatRange(0, 3600),
+    default=1.0,
+    show_default=True,
+    help="With --watch: seconds of quiet that end a burst of changes.",
+)
+@click.option("--poll", is_flag=True, help="With --watch: look for changes every second instead of file events.")
+def index_cmd(
+    paths: tuple[Path, ...],
+    index_dir: Path | None,
+    rebuild: bool,
+    workers: int | None,
+    watch: bool = False,
+    debounce: float = 1.0,
+    poll: bool = False,
+) -> None:
     """Index files or folders (default: the ones indexed before, else ./corpus).
 
     Only added and changed files are read; removed files leave the index.
+    With --watch it goes on indexing what changes until Ctrl-C.
     """
     from searcher.index import load_manifest
 
@@ -148,8 +166,32 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, wo
         if not DEFAULT_CORPUS.is_dir():
             _fail("nothing to index: name a file or folder (there is no ./corpus)")
         roots = [DEFAULT_CORPUS]
+    if watch:
+        _watch(index_dir, roots, rebuild, workers, debounce, poll)
+        return
     report = _run_index(index_dir, roots, rebuild, workers)
     click.echo(report.summary(), err=True)
+
+
+def _watch(index_dir: Path, roots: list[Path] | None, rebuild: bool, workers, debounce: float, poll: bool) -> None:
+    """The first run, then a run per burst of changes; SIGTERM exits 143 like Ctrl-C exits 130."""
+    from searcher.watch import Terminated, Watcher
+
+    try:
+        with Watcher(index_dir, roots, debounce=debounce, workers=workers, poll=poll, warn=_warn, say=_say) as watcher:
+            click.echo(_run_index(index_dir, roots, rebuild, workers).summary(), err=True)
+            where = ", ".join(str(r.path) for r in watcher.roots)
+            click.echo(f"watching {where} ({watcher.method}); Ctrl-C to stop", err=True)
+            watcher.run()
+    except Terminated:
+        click.echo("searcher: terminated", err=True)
+        sys.exit(143)
+
+
+def _say(message: str) -> None:
+    from searcher.errors import printable
+
+    click.echo(printable(message), err=True)
 
 
 @main.command("search")
