@@ -254,6 +254,29 @@ def search_cmd(
     sys.exit(EXIT_MATCH if result.hits else EXIT_NO_MATCH)
 
 
+@main.command("similar")
+@click.argument("target")
+@click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True, help="Most hits to show.")
+@click.option("--same-doc", is_flag=True, help="Also sections of the same document, after the others.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for programs.")
+@click.option("--explain", is_flag=True, help="Show the key terms that were searched for.")
+@index_option
+def similar_cmd(target: str, limit: int, same_doc: bool, as_json: bool, explain: bool, index_dir: Path | None) -> None:
+    """Sections most like the one at TARGET (PATH:LINE, as search prints it, or a section id).
+
+    Exit status 0 when something was found, 1 when nothing was, 2 on error.
+    """
+    from searcher import similar
+
+    result = similar.similar(index_dir or default_index(), _utf8(target), limit, same_doc)
+    if as_json:
+        click.echo(similar.as_json(result))
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        click.echo(similar.human(result, color=color, width=_width(), explain=explain))
+    sys.exit(EXIT_MATCH if result.hits else EXIT_NO_MATCH)
+
+
 @main.command("clean")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
 def clean_cmd(file: Path) -> None:
