@@ -294,14 +294,34 @@ def clean_cmd(file: Path) -> None:
 
 @main.command("export")
 @index_option
-def export_cmd(index_dir: Path | None) -> None:
-    """Every section as JSON Lines: id, doc, title, heading, heading_path, kind, therapies, lines, text."""
-    import json
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "bulk"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one section a line; bulk: the NDJSON of an OpenSearch/Elasticsearch _bulk request.",
+)
+@click.option("--index-name", default="searcher", show_default=True, help="With --format bulk: the _index to load.")
+@click.option(
+    "--mapping", "as_mapping", is_flag=True, help="Print the cluster index mapping for these sections instead."
+)
+def export_cmd(index_dir: Path | None, fmt: str, index_name: str, as_mapping: bool) -> None:
+    """Every section as JSON Lines, or as the body of a _bulk request; or the mapping for them."""
+    from searcher import export
 
-    from searcher.store import iter_sections
-
-    for section in iter_sections(index_dir or default_index()):
-        click.echo(json.dumps(section, ensure_ascii=False))
+    if as_mapping:
+        click.echo(export.mapping_text())
+        return
+    lines = (
+        export.bulk(index_dir or default_index(), index_name)
+        if fmt == "bulk"
+        else export.jsonl(index_dir or default_index())
+    )
+    out = sys.stdout
+    for line in lines:
+        out.write(line + "\n")
+    out.flush()
 
 
 @main.command("sections")
