@@ -53,9 +53,9 @@ def rss_kib(pid: int, field: str = "VmRSS") -> int:
 class Watch:
     """``searcher index --watch`` on a real folder; stderr collected line by line."""
 
-    def __init__(self, *args, env: dict | None = None, debounce: float = 0.2) -> None:
+    def __init__(self, *args, env: dict | None = None, debounce: float = 0.2, workers: int = 1) -> None:
         self.proc = subprocess.Popen(
-            searcher_argv("index", "--watch", "--debounce", debounce, "--workers", "1", *args),
+            searcher_argv("index", "--watch", "--debounce", debounce, "--workers", workers, *args),
             env=env or subprocess_env(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
