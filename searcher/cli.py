@@ -169,6 +169,9 @@ def index_cmd(
     if watch:
         _watch(index_dir, roots, rebuild, workers, debounce, poll)
         return
+    given = click.get_current_context().get_parameter_source("debounce") != click.core.ParameterSource.DEFAULT
+    if poll or given:
+        _fail(f"{'--poll' if poll else '--debounce'} goes with --watch")
     report = _run_index(index_dir, roots, rebuild, workers)
     click.echo(report.summary(), err=True)
 

@@ -254,3 +254,10 @@ def test_memory_stays_flat_over_2000_changes(docs, tmp_path):
         grown = rss_kib(pid) - warm
         assert sum(x["added"] + x["changed"] + x["removed"] for x in w.runs()) == 2000
     assert grown < 20 * 1024, f"RSS grew {grown} KiB over 1700 changes"
+
+
+@pytest.mark.parametrize("option", [("--poll",), ("--debounce", "2")])
+def test_watch_options_without_watch_are_an_error(cli, docs, tmp_path, option):
+    result = cli("index", docs, "--index", tmp_path / "ix", *option)
+    assert result.exit_code == 2 and result.stderr == f"searcher: {option[0]} goes with --watch\n"
+    assert not (tmp_path / "ix").exists()
