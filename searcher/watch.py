@@ -99,10 +99,13 @@ class Watcher:
         self.cond = threading.Condition()
         self.observer = None
         self.method = ""
+        self._previous_handler = None
 
     # Observing ----------------------------------------------------------------------
 
     def __enter__(self) -> Watcher:
+        if threading.current_thread() is threading.main_thread():  # the first run unwinds on SIGTERM too
+            self._previous_handler = signal.signal(signal.SIGTERM, _terminate)
         self._start_observer()
         for root in self.roots:
             root.is_file = root.path.is_file()
@@ -116,6 +119,9 @@ class Watcher:
             with contextlib.suppress(Exception):
                 self.observer.stop()
                 self.observer.join(timeout=5)
+        if self._previous_handler is not None:
+            signal.signal(signal.SIGTERM, self._previous_handler)
+            self._previous_handler = None
 
     def _start_observer(self) -> None:
         from watchdog.observers.polling import PollingObserver
@@ -189,14 +195,7 @@ class Watcher:
 
     def run(self, stop: threading.Event | None = None) -> None:
         """Index each burst of changes until ``stop`` is set, Ctrl-C or SIGTERM (:class:`Terminated`)."""
-        previous = None
-        if threading.current_thread() is threading.main_thread():
-            previous = signal.signal(signal.SIGTERM, _terminate)
-        try:
-            self._loop(stop or threading.Event())
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+        self._loop(stop or threading.Event())
 
     def _loop(self, stop: threading.Event) -> None:
         tick = min(0.5, max(0.05, self.debounce / 2))

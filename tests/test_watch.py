@@ -223,6 +223,15 @@ def test_signal_mid_run_leaves_the_last_good_index(cli, docs, tmp_path, signum, 
     assert found(cli, ix, "gammaword") == ["c.txt"]
 
 
+def test_sigterm_during_the_first_run(docs, tmp_path):
+    ix = tmp_path / "ix"
+    with Watch(docs, "--index", ix, env=subprocess_env(SEARCHER_TEST_PAUSE="before-commit")) as w:
+        w.wait_line("searcher-test-pause: before-commit")
+        assert w.signal(signal.SIGTERM) == 143
+        assert w.lines[-1] == "searcher: terminated"
+        assert_no_traceback(w.lines)
+
+
 def test_memory_stays_flat_over_2000_changes(docs, tmp_path):
     ix = tmp_path / "ix"
     live = [docs / f"m{i:03d}.txt" for i in range(100)]
