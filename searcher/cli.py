@@ -254,6 +254,29 @@ def search_cmd(
     sys.exit(status)
 
 
+@main.command("similar")
+@click.argument("target")
+@click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True, help="Most hits to show.")
+@click.option("--same-doc", is_flag=True, help="Also sections of the same document, after the others.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for programs.")
+@click.option("--explain", is_flag=True, help="Show the key terms that were searched for.")
+@index_option
+def similar_cmd(target: str, limit: int, same_doc: bool, as_json: bool, explain: bool, index_dir: Path | None) -> None:
+    """Sections most like the one at TARGET (PATH:LINE, as search prints it, or a section id).
+
+    Exit status 0 when something was found, 1 when nothing was, 2 on error.
+    """
+    from searcher import similar
+
+    result = similar.similar(index_dir or default_index(), _utf8(target), limit, same_doc)
+    if as_json:
+        click.echo(similar.as_json(result))
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        click.echo(similar.human(result, color=color, width=_width(), explain=explain))
+    sys.exit(EXIT_MATCH if result.hits else EXIT_NO_MATCH)
+
+
 @main.command("clean")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
 def clean_cmd(file: Path) -> None:
@@ -271,14 +294,34 @@ def clean_cmd(file: Path) -> None:
 
 @main.command("export")
 @index_option
-def export_cmd(index_dir: Path | None) -> None:
-    """Every section as JSON Lines: id, doc, path, root, title, heading, heading_path, kind, therapies, lines, text."""
-    import json
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "bulk"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one section a line; bulk: the NDJSON of an OpenSearch/Elasticsearch _bulk request.",
+)
+@click.option("--index-name", default="searcher", show_default=True, help="With --format bulk: the _index to load.")
+@click.option(
+    "--mapping", "as_mapping", is_flag=True, help="Print the cluster index mapping for these sections instead."
+)
+def export_cmd(index_dir: Path | None, fmt: str, index_name: str, as_mapping: bool) -> None:
+    """Every section as JSON Lines, or as the body of a _bulk request; or the mapping for them."""
+    from searcher import export
 
-    from searcher.store import iter_sections
-
-    for section in iter_sections(index_dir or default_index()):
-        click.echo(json.dumps(section, ensure_ascii=False))
+    if as_mapping:
+        click.echo(export.mapping_text())
+        return
+    lines = (
+        export.bulk(index_dir or default_index(), index_name)
+        if fmt == "bulk"
+        else export.jsonl(index_dir or default_index())
+    )
+    out = sys.stdout
+    for line in lines:
+        out.write(line + "\n")
+    out.flush()
 
 
 @main.command("sections")

@@ -5,11 +5,12 @@ Registered on the ``searcher`` group by :mod:`searcher.cli`; thin like it.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from searcher.cli import DEFAULT_CORPUS, _fail, _run_index, _utf8, default_index, index_option
+from searcher.cli import DEFAULT_CORPUS, _fail, _run_index, _utf8, _warn, default_index, index_option
 
 
 @click.command("index")
@@ -31,12 +32,30 @@ from searcher.cli import DEFAULT_CORPUS, _fail, _run_index, _utf8, default_index
     default=None,
     help="Parser processes beside the writer (default: one per core; 0 or 1: parse in this process).",
 )
+@click.option("--watch", is_flag=True, help="Then keep watching the folders and index each burst of changes.")
+@click.option(
+    "--debounce",
+    type=click.FloatRange(0, 3600),
+    default=1.0,
+    show_default=True,
+    help="With --watch: seconds of quiet that end a burst of changes.",
+)
+@click.option("--poll", is_flag=True, help="With --watch: look for changes every second instead of file events.")
 def index_cmd(
-    paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, only: bool, globs: tuple[str, ...], workers
+    paths: tuple[Path, ...],
+    index_dir: Path | None,
+    rebuild: bool,
+    only: bool,
+    globs: tuple[str, ...],
+    workers: int | None,
+    watch: bool = False,
+    debounce: float = 1.0,
+    poll: bool = False,
 ) -> None:
     """Index files or folders (default: the ones indexed before, else ./corpus).
 
     Only added and changed files are read; removed files leave the index.
+    With --watch it goes on indexing what changes until Ctrl-C.
     """
     from searcher.manifest import load_manifest
 
@@ -49,8 +68,35 @@ def index_cmd(
             _fail("nothing to index: name a file or folder (there is no ./corpus)")
         roots = [DEFAULT_CORPUS]
     options = {"only": only, "globs": [_utf8(g) for g in globs] if globs else None}
+    if watch:
+        _watch(index_dir, roots, rebuild, workers, debounce, poll, options)
+        return
+    given = click.get_current_context().get_parameter_source("debounce") != click.core.ParameterSource.DEFAULT
+    if poll or given:
+        _fail(f"{'--poll' if poll else '--debounce'} goes with --watch")
     report = _run_index(index_dir, roots, rebuild, workers, **options)
     click.echo(report.summary(), err=True)
+
+
+def _watch(index_dir: Path, roots, rebuild: bool, workers, debounce: float, poll: bool, options: dict) -> None:
+    """The first run, then a run per burst of changes; SIGTERM exits 143 like Ctrl-C exits 130."""
+    from searcher.watch import Terminated, Watcher
+
+    try:
+        with Watcher(index_dir, roots, debounce=debounce, workers=workers, poll=poll, warn=_warn, say=_say) as watcher:
+            click.echo(_run_index(index_dir, roots, rebuild, workers, **options).summary(), err=True)
+            where = ", ".join(str(r.path) for r in watcher.roots)
+            click.echo(f"watching {where} ({watcher.method}); Ctrl-C to stop", err=True)
+            watcher.run()
+    except Terminated:
+        click.echo("searcher: terminated", err=True)
+        sys.exit(143)
+
+
+def _say(message: str) -> None:
+    from searcher.errors import printable
+
+    click.echo(printable(message), err=True)
 
 
 @click.command("status")
