@@ -206,12 +206,11 @@ def clean_cmd(file: Path) -> None:
 @index_option
 def export_cmd(index_dir: Path | None) -> None:
     """Every section as JSON Lines: id, doc, path, root, title, heading, heading_path, kind, therapies, lines, text."""
-    import json
-
+    from searcher.render import to_json
     from searcher.store import iter_sections
 
     for section in iter_sections(index_dir or default_index()):
-        click.echo(json.dumps(section, ensure_ascii=False))
+        click.echo(to_json(section))
 
 
 @main.command("sections")

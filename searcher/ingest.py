@@ -35,7 +35,10 @@ def sections_of_text(text: str, doc: str) -> list[Section]:
 
 
 def sections_as_text(sections: list[Section]) -> str:
-    """What gets indexed, as a person reads it: ``#`` headings by depth, then each section's text."""
+    """What gets indexed, as a person reads it: ``#`` headings by depth, then each section's text.
+
+    Printed for people, so without bidirectional controls.
+    """
     out, shown = [], []
     for s in sections:
         path = s.heading_path or [s.heading]
@@ -44,7 +47,7 @@ def sections_as_text(sections: list[Section]) -> str:
                 out.append(f"{'#' * (depth + 1)} {path[depth]}\n")
         out.append(f"{'#' * len(path)} {s.heading}\n{s.text}\n")
         shown = path
-    return "\n".join(out)
+    return strip_controls("\n".join(out), bidi=True)
 
 
 def process_bytes(data: bytes, doc: str) -> list[Section]:
