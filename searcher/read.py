@@ -30,11 +30,14 @@ _MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x7fEL
 # alone makes a file binary.
 _STRAY = bytes(range(1, 7)) + bytes(range(16, 27)) + bytes(range(28, 32))
 # Escape sequences (CSI, OSC with its text, other ESC pairs) and the control
-# characters that are not white space or line breaks to str.splitlines().
+# characters that are neither white space nor line breaks.
 _TERMINAL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?|\x9b[0-?]*[ -/]*[@-~]?"
     r"|[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]"
 )
+# Vertical tab, form feed and the file, group and record separators are white
+# space in text; a parser of HTML refuses them.
+_SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1e]")
 # Overstrike, as nroff writes bold (X\bX) and underline (_\bX): one letter shown.
 _OVERSTRIKE = re.compile(r"[^\x08\n](?:\x08[^\x08\n])+")
 # Bidirectional embeddings, overrides and isolates: they can make a printed line
@@ -62,12 +65,13 @@ def _overstruck(m: re.Match) -> str:
 def strip_controls(text: str, bidi: bool = False) -> str:
     """``text`` without terminal escape sequences and control characters.
 
-    Overstruck letters keep the one a terminal shows.  ``bidi``: also drop
+    White-space controls (form feed, vertical tab) become spaces; overstruck
+    letters keep the one a terminal shows.  ``bidi``: also drop
     the bidirectional controls, for text printed to people.
     """
     if "\b" in text:
         text = _OVERSTRIKE.sub(_overstruck, text)
-    text = _TERMINAL.sub("", text)
+    text = _SEPARATORS.sub(" ", _TERMINAL.sub("", text))
     return _BIDI.sub("", text) if bidi else text
 
 
