@@ -11,6 +11,7 @@ their whole class, so that no markup is left and no real word is lost.
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 import warnings
 
@@ -165,6 +166,9 @@ BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
+# A line holding more tags than this is whole markup, read by rule: nested
+# 50,000 deep, BeautifulSoup's tree took minutes.
+MAX_FRAGMENT_TAGS = 2000
 _GLUED_TAIL = r"[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??"
 _GLUED_END = re.compile(rf"[a-z0-9)][.!?]?{_GLUED_TAIL}$")
 _GLUED = re.compile(rf"(?P<head>.*?[a-z0-9)][.!?]?)(?P<tail>{_GLUED_TAIL})$")
@@ -177,14 +181,29 @@ def _blank_hidden(text: str) -> str:
     return _HIDDEN.sub(lambda m: "\n" * m.group().count("\n"), text)
 
 
+_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+
+
+def _known_entity(m: re.Match) -> str:
+    return m.group() if m[1] + ";" in html.entities.html5 else "&amp;" + m.group()[1:]
+
+
 def _markup_to_text(line: str) -> str:
-    """A line's text as BeautifulSoup reads it; block tags keep words apart."""
+    """A line's text as BeautifulSoup reads it; block tags keep words apart.
+
+    An unknown entity is written out first: BeautifulSoup drops its ``;``
+    (``&foo;bar`` would come out as ``&foobar``).
+    """
+    line = _ENTITY.sub(_known_entity, line)
+    if line.count("<") > MAX_FRAGMENT_TAGS:  # markup, not fragments: BeautifulSoup's tree costs its depth a node
+        return html.unescape(_ANY_TAG.sub(" ", line))
     try:
         soup = BeautifulSoup(line, "html.parser")
     except ParserRejectedMarkup:  # e.g. "<![...]>" in prose about markup
         return html.unescape(_ANY_TAG.sub(" ", line))
     for tag in soup.find_all(BLOCK_TAGS):
         tag.insert_before(" ")
+        tag.insert_after(" ")
     return soup.get_text()
 
 

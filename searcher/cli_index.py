@@ -108,9 +108,9 @@ def status_cmd(index_dir: Path | None, as_json: bool) -> None:
 
     st = status(index_dir or default_index())
     if as_json:
-        import json
+        from searcher.render import to_json
 
-        click.echo(json.dumps(st, ensure_ascii=False))
+        click.echo(to_json(st))
     else:
         from searcher.report import status_text
 

@@ -35,15 +35,15 @@ class UnknownTherapy(SearcherError):
     """A --therapy name that is not in the taxonomy."""
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
     """``text`` fit for one line of a terminal.
 
     Bytes of a file name that were not UTF-8 become U+FFFD; control
-    characters (newlines and escape sequences included) are spelled out as
-    ``\\n``, ``\\x1b`` and the like.
+    characters (newlines and escape sequences included) and bidirectional
+    controls are spelled out as ``\\n``, ``\\x1b``, ``\\u202e`` and the like.
     """
     try:
         data = text.encode("utf-8", "surrogateescape")

@@ -20,6 +20,7 @@ from whoosh.index import TOC
 
 from searcher.errors import SearcherError
 from searcher.manifest import load_manifest
+from searcher.read import escape_bidi
 from searcher.store import INDEX_NAME, damaged_error, open_index, stored_to_section
 from searcher.trust import check_trusted
 
@@ -141,15 +142,15 @@ def _term(key: str) -> str:
 def jsonl(index_dir: Path) -> Iterator[str]:
     """One section a line, in the shape of ``search --json`` hits."""
     for _, section in sections(index_dir):
-        yield json.dumps(section, ensure_ascii=False)
+        yield escape_bidi(json.dumps(section, ensure_ascii=False))
 
 
 def bulk(index_dir: Path, index_name: str = DEFAULT_INDEX_NAME) -> Iterator[str]:
     """The NDJSON body of ``POST /_bulk``: an ``index`` action line, then the section, for each."""
     check_index_name(index_name)
     for record in records(index_dir):
-        yield json.dumps({"index": {"_index": index_name, "_id": record["id"]}}, ensure_ascii=False)
-        yield json.dumps(record, ensure_ascii=False)
+        yield escape_bidi(json.dumps({"index": {"_index": index_name, "_id": record["id"]}}, ensure_ascii=False))
+        yield escape_bidi(json.dumps(record, ensure_ascii=False))
 
 
 __all__ = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from searcher.clean import clean
@@ -17,14 +18,19 @@ from searcher.read import decode, read_bytes, strip_controls
 from searcher.segment import segment
 from searcher.tag import default_taxonomy
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def sections_of_text(text: str, doc: str) -> list[Section]:
     """Clean, segment and tag a document's text (its sections tagged together).
 
-    Cleaning decodes HTML entities, which can spell control characters
-    (``&#27;``); those are dropped here, after it.
+    Control characters are dropped before the readers see the text (a
+    caller may pass text that never went through :func:`decode`) and again
+    after them: cleaning decodes HTML entities, which can spell control
+    characters (``&#27;``).  Lone surrogates (text that was never UTF-8)
+    are read as U+FFFD, as a browser reads them.
     """
-    sections = segment(clean(text, doc), doc)
+    sections = segment(clean(_SURROGATE.sub("\ufffd", strip_controls(text)), doc), doc)
     for s in sections:
         s.title, s.heading, s.text = strip_controls(s.title), strip_controls(s.heading), strip_controls(s.text)
         s.heading_path = [strip_controls(h) for h in s.heading_path]
@@ -35,7 +41,10 @@ def sections_of_text(text: str, doc: str) -> list[Section]:
 
 
 def sections_as_text(sections: list[Section]) -> str:
-    """What gets indexed, as a person reads it: ``#`` headings by depth, then each section's text."""
+    """What gets indexed, as a person reads it: ``#`` headings by depth, then each section's text.
+
+    Printed for people, so without bidirectional controls.
+    """
     out, shown = [], []
     for s in sections:
         path = s.heading_path or [s.heading]
@@ -44,7 +53,7 @@ def sections_as_text(sections: list[Section]) -> str:
                 out.append(f"{'#' * (depth + 1)} {path[depth]}\n")
         out.append(f"{'#' * len(path)} {s.heading}\n{s.text}\n")
         shown = path
-    return "\n".join(out)
+    return strip_controls("\n".join(out), bidi=True)
 
 
 def process_bytes(data: bytes, doc: str) -> list[Section]:

@@ -25,6 +25,10 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
 _TITLE = re.compile(r"^title:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 _INLINE_TEXT = frozenset(["text", "text_special", "code_inline"])
+_MARKS = re.compile(r"^(?:\s*(?:[-*+>]|\d+[.)])(?=\s|$))+")
+_WORD = re.compile(r"\w")
+_NEWLINES = re.compile(r"\r\n?|\n")
+_TEXT_TOKENS = frozenset(["inline", "fence", "code_block", "html_block"])
 
 
 @lru_cache(maxsize=1)
@@ -136,4 +140,27 @@ def clean_markdown(text: str) -> list[Block]:
     """Blocks of a Markdown document, each with its source lines."""
     title, line, body = front_matter(text)
     blocks = [Block("title", normalize_space(title), line)] if title.strip() else []
-    return blocks + _Walker().walk(_parser().parse(body))
+    tokens = _parser().parse(body)
+    return blocks + _with_lost_lines(_Walker().walk(tokens), tokens, body)
+
+
+def _with_lost_lines(blocks: list[Block], tokens: list[Token], body: str) -> list[Block]:
+    """The blocks, plus a paragraph for each source line no token covers.
+
+    markdown-it gives up on what is nested past its limit (20 levels of lists
+    or quotes) and skips the rest of the document; those lines are kept as
+    text, their list and quote marks removed, in order.
+    """
+    lines = _NEWLINES.split(body)  # the lines as markdown-it counts them
+    covered = bytearray(len(lines))
+    for token in tokens:
+        if token.map and token.type in _TEXT_TOKENS:  # a list or quote opens over lines it may then drop
+            start, end = token.map
+            covered[start:end] = b"\x01" * len(covered[start:end])
+    lost = []
+    for number, raw in enumerate(lines):
+        if not covered[number] and (text := normalize_space(_MARKS.sub("", raw))) and _WORD.search(text):
+            lost.append(Block("para", text, number + 1))
+    if not lost:
+        return blocks
+    return sorted(blocks + lost, key=lambda b: b.line)

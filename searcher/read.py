@@ -24,13 +24,25 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x7fELF", b"\x1f\x8b")
-_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))
+# Control bytes that mean nothing in text of any kind.  Not counted: the ones
+# real text holds (white space, bell, backspace, escape, shift out and in, as
+# in captured terminal output, old e-mail and pasted logs), and NUL, which
+# alone makes a file binary.
+_STRAY = bytes(range(1, 7)) + bytes(range(16, 27)) + bytes(range(28, 32))
 # Escape sequences (CSI, OSC with its text, other ESC pairs) and the control
-# characters that are not white space or line breaks to str.splitlines().
+# characters that are neither white space nor line breaks.
 _TERMINAL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?|\x9b[0-?]*[ -/]*[@-~]?"
     r"|[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]"
 )
+# Vertical tab, form feed and the file, group and record separators are white
+# space in text; a parser of HTML refuses them.
+_SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1e]")
+# Overstrike, as nroff writes bold (X\bX) and underline (_\bX): one letter shown.
+_OVERSTRIKE = re.compile(r"[^\x08\n](?:\x08[^\x08\n])+")
+# Bidirectional embeddings, overrides and isolates: they can make a printed line
+# read differently from what it holds.  Kept in the index and in JSON (escaped).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _FALLBACK = "searcher-cp1252"
 
 
@@ -45,9 +57,27 @@ def _cp1252_bytes(err: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_FALLBACK, _cp1252_bytes)
 
 
-def strip_controls(text: str) -> str:
-    """``text`` without terminal escape sequences and control characters."""
-    return _TERMINAL.sub("", text)
+def _overstruck(m: re.Match) -> str:
+    shown = m.group()[::2]
+    return shown.replace("_", "")[-1:] or "_"
+
+
+def strip_controls(text: str, bidi: bool = False) -> str:
+    """``text`` without terminal escape sequences and control characters.
+
+    White-space controls (form feed, vertical tab) become spaces; overstruck
+    letters keep the one a terminal shows.  ``bidi``: also drop
+    the bidirectional controls, for text printed to people.
+    """
+    if "\b" in text:
+        text = _OVERSTRIKE.sub(_overstruck, text)
+    text = _SEPARATORS.sub(" ", _TERMINAL.sub("", text))
+    return _BIDI.sub("", text) if bidi else text
+
+
+def escape_bidi(text: str) -> str:
+    """JSON text (``ensure_ascii=False``) with the bidirectional controls written as ``\\uXXXX``."""
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _declared(data: bytes) -> str | None:
@@ -79,7 +109,7 @@ def decode(data: bytes, name: str = "<bytes>") -> str:
     head = data[:8192]
     if head.startswith(_MAGIC) or b"\x00" in head:
         raise SkipFile(f"{name}: binary file")
-    if head and sum(head.count(c) for c in _CONTROL) > len(head) // 20:
+    if head and sum(head.count(c) for c in _STRAY) > len(head) // 20:
         raise SkipFile(f"{name}: binary file")
     try:
         return strip_controls(data.decode("utf-8"))

@@ -1,7 +1,7 @@
 """Stage 7, render: hits for people (ripgrep's habits) and JSON for programs.
 
 Printers never search.  Text from documents is stripped of control characters
-before it reaches a terminal; JSON escapes them by itself.
+and bidirectional controls before it reaches a terminal; JSON escapes them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import textwrap
 from searcher.docmatch import from_here
 from searcher.errors import printable
 from searcher.query import Hit, SearchResult
-from searcher.read import strip_controls
+from searcher.read import escape_bidi, strip_controls
 
 _SPACE_RUN = re.compile(r"\s+")
 PATH = "\x1b[35m"
@@ -24,8 +24,8 @@ RESET = "\x1b[0m"
 
 
 def safe(text: str) -> str:
-    """Text with escape sequences and control characters removed, for a terminal."""
-    return strip_controls(text)
+    """Text with escape sequences, control characters and bidirectional controls removed, for a terminal."""
+    return strip_controls(text, bidi=True)
 
 
 def _paint(text: str, style: str, color: bool) -> str:
@@ -133,7 +133,7 @@ def human(result: SearchResult, color: bool = False, width: int | None = 80, exp
     if result.suggestion:
         lines.append(f"showing results for: {safe(result.suggestion)}")
     if explain:
-        lines.append(f"query: {result.explain}")
+        lines.append(f"query: {safe(result.explain)}")
     groups: dict[str, list[Hit]] = {}
     for hit in result.hits:
         groups.setdefault(hit.path or hit.doc, []).append(hit)
@@ -206,9 +206,14 @@ def hit_json(hit: Hit) -> dict:
     }
 
 
+def to_json(data: object) -> str:
+    """``data`` as JSON that keeps text as UTF-8 but spells out the bidirectional controls."""
+    return escape_bidi(json.dumps(data, ensure_ascii=False))
+
+
 def as_json(result: SearchResult) -> str:
     """One JSON object: version, query, total, suggestion, unmatched, explain and hits."""
-    return json.dumps(
+    return to_json(
         {
             "version": JSON_VERSION,
             "query": result.query,
@@ -218,8 +223,7 @@ def as_json(result: SearchResult) -> str:
             "unmatched": result.unmatched,
             "explain": result.explain,
             "hits": [hit_json(h) for h in result.hits],
-        },
-        ensure_ascii=False,
+        }
     )
 
 

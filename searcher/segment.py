@@ -30,10 +30,13 @@ def is_heading_line(block: Block) -> bool:
     return text[0].isupper() or text[0].isdigit()
 
 
+MAX_LIST_INDENT = 16  # deeper items are indented no further: text grows with depth squared otherwise
+
+
 def _block_text(block: Block) -> str:
     """A block as a line (or lines, for code) of the section's text."""
     if block.kind == "item":
-        return "  " * block.depth + "- " + block.text
+        return "  " * min(block.depth, MAX_LIST_INDENT) + "- " + block.text
     return block.text
 
 
@@ -73,7 +76,13 @@ def _title(body: list[Block], heads: list[bool]) -> str:
         if not head:
             break
         lead.append(block.text)
-    return max(lead, key=len) if lead else body[0].text[:MAX_HEADING_CHARS]
+    if lead:
+        return max(lead, key=len)
+    text = body[0].text  # cut at a word's end, never inside a word
+    if len(text) <= MAX_HEADING_CHARS:
+        return text
+    cut = text.rfind(" ", 0, MAX_HEADING_CHARS + 1)
+    return (text[:cut] if cut > 0 else text[:MAX_HEADING_CHARS]) + "…"
 
 
 class _Builder:

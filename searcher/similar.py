@@ -164,11 +164,9 @@ def _files_named(searcher, path: str) -> list[str]:
 
 def as_json(result: SimilarResult) -> str:
     """The ``search --json`` object, each hit with ``similarity`` and ``near_duplicate``, and the ``source``."""
-    import json
+    from searcher.render import hit_json, to_json
 
-    from searcher.render import hit_json
-
-    return json.dumps(
+    return to_json(
         {
             "query": result.query,
             "total": result.total,
@@ -178,8 +176,7 @@ def as_json(result: SimilarResult) -> str:
             "hits": [
                 hit_json(h) | {"similarity": h.similarity, "near_duplicate": h.near_duplicate} for h in result.hits
             ],
-        },
-        ensure_ascii=False,
+        }
     )
 
 

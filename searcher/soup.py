@@ -57,7 +57,7 @@ def _blocks_of(soup: BeautifulSoup) -> Iterator[tuple[str, str, int, int, int]]:
     deeply nested pages); the dropped tags' subtrees are never entered.
     """
     # A context: (block id, kind, source line, list depth, heading level, open lists).
-    ctx: tuple = (0, "line", 0, 0, 0, 0)
+    ctx: tuple = (0, "line", 1, 0, 0, 0)  # text outside any block: the first line
     stack = [(iter(soup.contents), ctx)]
     parts: list[str] = []
     current = ctx

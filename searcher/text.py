@@ -44,6 +44,9 @@ _LEADING_PUNCT = re.compile(r"^[(\[\"'“‘]+")
 _UNDERLINE = re.compile(r"^([=\-~^*#+`'\"])\1{2,}$")
 _LI_FRAGMENT = re.compile(r"<\s*li\b", re.IGNORECASE)
 
+# Lines as an editor counts them: form feeds, U+2028 and NEL do not end one.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
 
 @dataclass(slots=True)
 class Line:
@@ -96,7 +99,7 @@ def read_lines(text: str, scraped: bool = True) -> list[Line | None]:
     only whole tags go.
     """
     fix = fix_fragments if scraped else strip_tags
-    return [_read_line(n, raw, fix) for n, raw in enumerate(_blank_hidden(text).splitlines(), 1)]
+    return [_read_line(n, raw, fix) for n, raw in enumerate(_LINE_BREAK.split(_blank_hidden(text)), 1)]
 
 
 def _starts_lower(text: str) -> bool:

@@ -6,7 +6,11 @@ element's text is measured twice.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class Stats:
@@ -53,11 +57,13 @@ def drop(el: etree._Element) -> None:
         return
     tail = el.tail
     if tail:
+        # The parser keeps characters (form feed, ESC from an entity) that lxml's
+        # setters refuse; as text they are white space anyway.
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + tail
+            prev.tail = _NOT_XML.sub(" ", (prev.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = _NOT_XML.sub(" ", (parent.text or "") + tail)
     parent.remove(el)
 
 
