@@ -150,6 +150,61 @@ def main() -> None:
     """Offline search over a folder of articles, by section and by therapy."""
 
 
+_OUTPUT_OPTIONS = [
+    click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for programs."),
+    click.option(
+        "-l", "--files-with-matches", "files_only", is_flag=True, help="Only the paths of matching files, best first."
+    ),
+    click.option("-c", "--count", "count", is_flag=True, help="path:N for each matching file: its matching sections."),
+    click.option("--vimgrep", is_flag=True, help="One line per hit, path:line:col:heading: snippet (for vim -q)."),
+    click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Colour matches; auto: only on a terminal and without NO_COLOR.",
+    ),
+]
+
+
+def output_options(command):
+    """The output modes that search and similar share (sqlite-utils' habit: one decorator)."""
+    for option in reversed(_OUTPUT_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _one_mode(as_json: bool, files_only: bool, count: bool, vimgrep: bool) -> None:
+    if sum([as_json, files_only, count, vimgrep]) > 1:
+        _fail("choose one of --json, -l/--files-with-matches, -c/--count, --vimgrep")
+
+
+def _print_result(result, modes: dict, human, as_json) -> None:
+    """Print ``result`` in the chosen mode and exit 0 when it has hits, else 1."""
+    from searcher import render
+
+    color = modes["color"]
+    painted = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    if modes["as_json"]:
+        out = as_json(result)
+    elif modes["files_only"]:
+        out = render.files(result)
+    elif modes["count"]:
+        out = render.counts(result)
+    elif modes["vimgrep"]:
+        out = render.vimgrep(result)
+    else:
+        out = human(result, painted)
+    grep_like = modes["as_json"] or modes["files_only"] or modes["count"] or modes["vimgrep"]
+    try:
+        if out:
+            click.echo(out, color=painted if not grep_like else False)
+            sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (| head): what it read matched
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(EXIT_MATCH if result.hits else EXIT_NO_MATCH)
+
+
 @main.command("search", cls=_SearchCommand)
 @click.argument("query", nargs=-1)
 @click.option("--section", help="Keep sections whose heading path holds all these words.")
@@ -169,19 +224,7 @@ def main() -> None:
     multiple=True,
     help="Keep sections of this kind (body, list, faq); repeatable.",
 )
-@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for programs.")
-@click.option(
-    "-l", "--files-with-matches", "files_only", is_flag=True, help="Only the paths of matching files, best first."
-)
-@click.option("-c", "--count", "count", is_flag=True, help="path:N for each matching file: its matching sections.")
-@click.option("--vimgrep", is_flag=True, help="One line per hit, path:line:col:heading: snippet (for vim -q).")
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour matches; auto: only on a terminal and without NO_COLOR.",
-)
+@output_options
 @click.option("--explain", is_flag=True, help="Show the query that actually ran.")
 @index_option
 def search_cmd(
@@ -216,8 +259,7 @@ def search_cmd(
     therapies = tuple(_utf8(t) for t in therapies)
     if not text.strip() and not (section or therapies or doc_glob):
         _fail("empty query: give words to search for, or a filter (--section, --therapy, --doc)")
-    if sum([as_json, files_only, count, vimgrep]) > 1:
-        _fail("choose one of --json, -l/--files-with-matches, -c/--count, --vimgrep")
+    _one_mode(as_json, files_only, count, vimgrep)
     every = files_only or count  # these cover every matching section, not the first -n
     request = q.SearchRequest(
         text, section, list(therapies), doc_glob, None if every else limit, per_doc, not every, list(kinds)
@@ -233,48 +275,29 @@ def search_cmd(
         result = q.search(index_dir, request)
     from searcher import render
 
-    status = EXIT_MATCH if result.hits else EXIT_NO_MATCH
-    painted = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    if as_json:
-        out = render.as_json(result)
-    elif files_only:
-        out = render.files(result)
-    elif count:
-        out = render.counts(result)
-    elif vimgrep:
-        out = render.vimgrep(result)
-    else:
-        out = render.human(result, color=painted, width=_search_width(), explain=explain)
-    try:
-        if out:
-            click.echo(out, color=painted if not (as_json or files_only or count or vimgrep) else False)
-            sys.stdout.flush()
-    except BrokenPipeError:  # the reader went away (| head): what it read matched
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    sys.exit(status)
+    modes = {"as_json": as_json, "files_only": files_only, "count": count, "vimgrep": vimgrep, "color": color}
+    human = lambda r, painted: render.human(r, color=painted, width=_search_width(), explain=explain)  # noqa: E731
+    _print_result(result, modes, human, render.as_json)
 
 
 @main.command("similar")
 @click.argument("target")
 @click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True, help="Most hits to show.")
 @click.option("--same-doc", is_flag=True, help="Also sections of the same document, after the others.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for programs.")
+@output_options
 @click.option("--explain", is_flag=True, help="Show the key terms that were searched for.")
 @index_option
-def similar_cmd(target: str, limit: int, same_doc: bool, as_json: bool, explain: bool, index_dir: Path | None) -> None:
+def similar_cmd(target: str, limit: int, same_doc: bool, explain: bool, index_dir: Path | None, **modes) -> None:
     """Sections most like the one at TARGET (PATH:LINE, as search prints it, or a section id).
 
     Exit status 0 when something was found, 1 when nothing was, 2 on error.
     """
     from searcher import similar
 
+    _one_mode(modes["as_json"], modes["files_only"], modes["count"], modes["vimgrep"])
     result = similar.similar(index_dir or default_index(), _utf8(target), limit, same_doc)
-    if as_json:
-        click.echo(similar.as_json(result))
-    else:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(similar.human(result, color=color, width=_width(), explain=explain))
-    sys.exit(EXIT_MATCH if result.hits else EXIT_NO_MATCH)
+    human = lambda r, painted: similar.human(r, color=painted, width=_width(), explain=explain)  # noqa: E731
+    _print_result(result, modes, human, similar.as_json)
 
 
 @main.command("clean")

@@ -121,3 +121,14 @@ def test_unknown_targets_are_one_line_errors(cli, corpus_index, target):
 def test_no_index_is_an_error(cli, tmp_path):
     result = cli("similar", "--index", tmp_path / "none", CBT_ID)
     assert result.exit_code == 2 and "no index at" in result.stderr
+
+
+def test_similar_has_the_output_modes_of_search(cli, corpus_index, monkeypatch):
+    monkeypatch.chdir(corpus_index.parent / "corpus")
+    hits = similar_json(cli, corpus_index, CBT_ID, "-n", "5")["hits"]
+    files = cli("similar", "--index", corpus_index, CBT_ID, "-n", "5", "-l").stdout.splitlines()
+    assert files == list(dict.fromkeys(h["doc"] for h in hits))
+    vim = cli("similar", "--index", corpus_index, CBT_ID, "-n", "5", "--vimgrep").stdout.splitlines()
+    assert [line.split(":")[:3] for line in vim] == [[h["doc"], str(h["line_start"]), "1"] for h in hits]
+    both = cli("similar", "--index", corpus_index, CBT_ID, "--json", "-c")
+    assert both.exit_code == 2 and both.stderr.startswith("searcher: choose one of")
