@@ -104,22 +104,30 @@ def is_chrome(el: etree._Element, vocab: Vocabulary) -> bool:
     return vocab.names_chrome(el)
 
 
-def drop_chrome(body: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
-    """Drop every element that says it is chrome, unless it holds most of the page's text."""
-    limit = stats.text.get(body, 0) * MOST_OF_PAGE
-    doomed = []
+def outermost(elements, root: etree._Element, wanted) -> list[etree._Element]:
+    """The ``wanted`` elements (given in document order) that lie inside no other wanted one."""
+    found: list[etree._Element] = []
     skip: etree._Element | None = None
-    for el in vocab.named(body):
+    for el in elements:
         if skip is not None:
             if is_inside(el, skip):
                 continue
             skip = None  # document order: nothing later is inside it
-        if el is body:
-            continue
-        small = stats.text.get(el, 0) <= limit
-        if is_chrome(el, vocab) and (small or vocab.names_thread(el)) and not _holds_content(el):
-            doomed.append(el)
+        if el is not root and wanted(el):
+            found.append(el)
             skip = el
+    return found
+
+
+def drop_chrome(body: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
+    """Drop every element that says it is chrome, unless it holds most of the page's text."""
+    limit = stats.text.get(body, 0) * MOST_OF_PAGE
+
+    def chrome(el: etree._Element) -> bool:
+        small = stats.text.get(el, 0) <= limit
+        return is_chrome(el, vocab) and (small or vocab.names_thread(el)) and not _holds_content(el)
+
+    doomed = outermost(vocab.named(body), body, chrome)
     named = sum(stats.text.get(el, 0) for el in doomed if not vocab.names_thread(el))
     if named > stats.text.get(body, 0) * 0.9:
         return  # nothing but "chrome": the page has no main content to tell apart, so all of it stays
@@ -163,20 +171,13 @@ def _teaser_heading(heading: etree._Element) -> bool:
 def drop_link_lists(content: etree._Element, stats: Stats) -> None:
     """Inside the content, drop blocks that are mostly links: teasers, tag clouds, share bars."""
     teasers = _teaser_lists(content)
-    doomed = []
-    skip: etree._Element | None = None
-    for el in content.iter(*_LINK_DENSE):
-        if skip is not None:
-            if is_inside(el, skip):
-                continue
-            skip = None  # document order: nothing later is inside it
-        if el is content:
-            continue
+
+    def links(el: etree._Element) -> bool:
         own = stats.text.get(el, 0) - stats.links.get(el, 0)
-        links = stats.density(el) > 0.5 and own < 200 and sum(1 for a in el.iter("a") if a.get("href")) >= 3
-        if links or (el in teasers and next(el.iter("h1"), None) is None):
-            doomed.append(el)
-            skip = el
+        dense = stats.density(el) > 0.5 and own < 200 and sum(1 for a in el.iter("a") if a.get("href")) >= 3
+        return dense or (el in teasers and next(el.iter("h1"), None) is None)
+
+    doomed = outermost(content.iter(*_LINK_DENSE), content, links)
     if sum(stats.text.get(el, 0) for el in doomed) > stats.text.get(content, 0) * LINKS_ARE_CONTENT:
         return  # a page of links (an index, a table of contents): the links are its content
     for el in doomed:

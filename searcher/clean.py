@@ -18,6 +18,7 @@ import warnings
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.exceptions import ParserRejectedMarkup
 
+from searcher.htmltags import BLOCK_TAGS
 from searcher.models import Block
 
 # XHTML pages parse fine as HTML, and a line of text may look like a URL:
@@ -26,65 +27,28 @@ warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 # Tag names that mark structure; any of them may appear as a scraper fragment.
-TAG_NAMES = [
-    "a",
-    "abbr",
-    "article",
-    "aside",
-    "b",
-    "blockquote",
-    "body",
-    "br",
-    "caption",
-    "center",
-    "code",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "font",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hr",
-    "html",
-    "i",
-    "img",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "s",
-    "section",
-    "small",
-    "span",
-    "strike",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "title",
-    "tr",
-    "u",
-    "ul",
-]
+TAG_NAMES = sorted(
+    BLOCK_TAGS
+    | {
+        "a",
+        "abbr",
+        "b",
+        "code",
+        "em",
+        "font",
+        "head",
+        "i",
+        "img",
+        "s",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "u",
+    }
+)
 # Names that can stand as an orphan tail ("li >", "Li > ul"): not English words.
 _TAIL_NAMES = "li|ul|ol|em|strong|font|span|div|br|p|b|u|h[1-6]|td|tr|th|table|tbody|center|dd|dt|dl"
 _NAMES_RE = "|".join(sorted(TAG_NAMES, key=len, reverse=True))
@@ -122,50 +86,6 @@ _BULLET = re.compile(r"^(?:[\u2022\u25e6\u25aa\u25cf\u25cb\u00b7\u2023\u2043\u20
 
 
 # A heading glued to the end of a sentence: "...these boundariesThe Role of Professional Treatment".
-BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "br",
-        "caption",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "html",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "title",
-        "tr",
-        "ul",
-    ]
-)
 # A line holding more tags than this is whole markup, read by rule: nested
 # 50,000 deep, BeautifulSoup's tree took minutes.
 MAX_FRAGMENT_TAGS = 2000

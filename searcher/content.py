@@ -22,41 +22,11 @@ import itertools
 from lxml import etree
 
 from searcher.chrome import Vocabulary, drop_chrome, drop_link_lists, teasers, vocabulary
+from searcher.htmltags import BLOCK_TAGS
 from searcher.tree import Stats, is_inside
 
 _SCORED = frozenset(["p", "pre", "td", "blockquote", "dd", "li", "section"])
-_BLOCKISH = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "ul",
-    ]
-)
+_BLOCKISH = BLOCK_TAGS - {"br", "title"}
 _TAG_BASE = {"div": 5, "article": 8, "main": 8, "pre": 3, "td": 3, "blockquote": 3, "section": 3}
 _TAG_BASE.update(dict.fromkeys(["address", "ol", "ul", "dl", "dd", "dt", "li", "form"], -3))
 _TAG_BASE.update(dict.fromkeys(["h1", "h2", "h3", "h4", "h5", "h6", "th"], -5))

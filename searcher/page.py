@@ -19,6 +19,7 @@ import re
 from lxml import etree
 
 from searcher.content import main_content
+from searcher.htmltags import BLOCK_TAGS
 from searcher.models import Block
 from searcher.tree import drop
 
@@ -56,53 +57,7 @@ _NEVER_SHOWN = [
 ]
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
-_BLOCKS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "caption",
-        "dd",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "html",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-        "center",
-        "legend",
-    ]
-)
+_BLOCKS = BLOCK_TAGS - {"br", "title"}  # a line break stays inside its paragraph
 _LISTS = frozenset(["ul", "ol", "menu"])
 _PERMALINK = re.compile(r"^[\s¶§#🔗⚓]*$")
 _GLYPH_EDGES = re.compile(r"^[\s¶§🔗⚓]+|[\s¶§🔗⚓]+$|\s+#$")

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.exceptions import ParserRejectedMarkup
 
-from searcher.clean import BLOCK_TAGS as _BLOCK_TAGS
 from searcher.clean import clean_text, normalize_space
+from searcher.htmltags import BLOCK_TAGS as _BLOCK_TAGS
 from searcher.models import Block
 
 _HAS_WORD = re.compile(r"\w")
