@@ -84,10 +84,10 @@ def vocabulary() -> Vocabulary:
         frozenset(data["chrome_roles"]),
         frozenset(data["chrome_tags"]),
         frozenset(data["thread_words"]),
-        etree.XPath(
-            "descendant-or-self::*[@class or @id or @role or self::header"
+        etree.XPath(  # inside code, class names are a highlighter's ("token comment"), not chrome
+            "descendant-or-self::*[(@class or @id or @role or self::header"
             + "".join(f" or self::{tag}" for tag in data["chrome_tags"])
-            + "]"
+            + ") and not(ancestor-or-self::pre or ancestor-or-self::code)]"
         ),
     )
 

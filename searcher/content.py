@@ -21,12 +21,12 @@ import itertools
 
 from lxml import etree
 
-from searcher.chrome import Vocabulary, drop_chrome, drop_link_lists, teasers, vocabulary
-from searcher.htmltags import BLOCK_TAGS
+from searcher.chrome import Vocabulary, drop_chrome, drop_link_lists, outermost, teasers, vocabulary
+from searcher.htmltags import TEXT_BLOCKS
 from searcher.tree import Stats, is_inside
 
 _SCORED = frozenset(["p", "pre", "td", "blockquote", "dd", "li", "section"])
-_BLOCKISH = BLOCK_TAGS - {"br", "title"}
+_BLOCKISH = TEXT_BLOCKS
 _TAG_BASE = {"div": 5, "article": 8, "main": 8, "pre": 3, "td": 3, "blockquote": 3, "section": 3}
 _TAG_BASE.update(dict.fromkeys(["address", "ol", "ul", "dl", "dd", "dt", "li", "form"], -3))
 _TAG_BASE.update(dict.fromkeys(["h1", "h2", "h3", "h4", "h5", "h6", "th"], -5))
@@ -167,7 +167,7 @@ def main_content(body: etree._Element) -> list[etree._Element]:
     """The elements of ``body`` that hold its main content, in document order."""
     marked = _MARKED(body)
     if marked:
-        return [el for el in marked if not any(is_inside(el, m) for m in marked if m is not el)]
+        return outermost(marked, None, lambda el: True)
     vocab = vocabulary()
     stats = Stats(body)
     drop_chrome(body, stats, vocab)

@@ -74,7 +74,9 @@ def sections(index_dir: Path) -> Iterator[tuple[dict, dict]]:
     """(stored record, section) for every section, by document and line, one at a time."""
     with _stored_fields(index_dir) as readers:
         order = sorted(
-            (r["doc"], r["line_start"], r["id"], i, n) for i, rd in enumerate(readers) for n, r in rd.iter_docs()
+            (r.get("file", ""), r["doc"], r["line_start"], r["id"], i, n)
+            for i, rd in enumerate(readers)
+            for n, r in rd.iter_docs()
         )
         for *_, i, n in order:
             stored = readers[i].stored_fields(n)

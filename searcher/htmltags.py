@@ -53,3 +53,5 @@ BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
+# The blocks that hold a line of text of their own (a line break and a title do not).
+TEXT_BLOCKS = BLOCK_TAGS - {"br", "title"}

@@ -21,13 +21,14 @@ from markdown_it.token import Token
 from searcher.clean import _blank_hidden, _markup_to_text, normalize_space
 from searcher.models import Block
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _TITLE = re.compile(r"^title:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 _INLINE_TEXT = frozenset(["text", "text_special", "code_inline"])
 _MARKS = re.compile(r"^(?:\s*(?:[-*+>]|\d+[.)])(?=\s|$))+")
 _WORD = re.compile(r"\w")
 _NEWLINES = re.compile(r"\r\n?|\n")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")  # a link reference definition: no token, no text
 _TEXT_TOKENS = frozenset(["inline", "fence", "code_block", "html_block"])
 
 
@@ -157,9 +158,11 @@ def _with_lost_lines(blocks: list[Block], tokens: list[Token], body: str) -> lis
         if token.map and token.type in _TEXT_TOKENS:  # a list or quote opens over lines it may then drop
             start, end = token.map
             covered[start:end] = b"\x01" * len(covered[start:end])
+    last = max((t.map[1] for t in tokens if t.map and t.type in _TEXT_TOKENS), default=0)
     lost = []
-    for number, raw in enumerate(lines):
-        if not covered[number] and (text := normalize_space(_MARKS.sub("", raw))) and _WORD.search(text):
+    for number in range(last, len(lines)):
+        text = normalize_space(_MARKS.sub("", lines[number]))
+        if not covered[number] and _WORD.search(text) and not _REFERENCE.match(lines[number]):
             lost.append(Block("para", text, number + 1))
     if not lost:
         return blocks

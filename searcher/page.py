@@ -19,7 +19,7 @@ import re
 from lxml import etree
 
 from searcher.content import main_content
-from searcher.htmltags import BLOCK_TAGS
+from searcher.htmltags import TEXT_BLOCKS
 from searcher.models import Block
 from searcher.tree import drop
 
@@ -57,7 +57,7 @@ _NEVER_SHOWN = [
 ]
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
-_BLOCKS = BLOCK_TAGS - {"br", "title"}  # a line break stays inside its paragraph
+_BLOCKS = TEXT_BLOCKS  # a line break stays inside its paragraph
 _LISTS = frozenset(["ul", "ol", "menu"])
 _PERMALINK = re.compile(r"^[\s¶§#🔗⚓]*$")
 _GLYPH_EDGES = re.compile(r"^[\s¶§🔗⚓]+|[\s¶§🔗⚓]+$|\s+#$")
@@ -93,7 +93,7 @@ def page_title(root: etree._Element) -> str:
             title = normalize(meta.get("content") or "")
             if title:
                 return title
-    for title in root.iter("title"):
+    for title in root.iterfind("head/title"):  # not an icon's <svg><title>
         text = normalize("".join(title.itertext()))
         if text:
             return text
@@ -202,8 +202,8 @@ class _Walker:
                 text = _GLYPH_EDGES.sub("", text)
         if not _HAS_WORD.search(text):
             return
-        end = line + raw.strip().count("\n")
-        self.blocks.append(Block(kind, text, line, depth, level, end, anchor))
+        line += raw[: len(raw) - len(raw.lstrip())].count("\n")  # text that starts under its tag
+        self.blocks.append(Block(kind, text, line, depth, level, line + raw.strip().count("\n"), anchor))
 
 
 def _admonition_title(el: etree._Element) -> bool:
@@ -268,4 +268,7 @@ def page_blocks(text: str) -> list[Block] | None:
         title = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), "")
     if any(b.line >= MAX_LXML_LINE for b in blocks):
         _relocate(blocks, text)
+    last = text.count("\n") + 1  # a newline from an entity (&#10;) is no source line
+    for b in blocks:
+        b.line, b.end = min(b.line, last), min(b.end, last)
     return ([Block("title", title, 1)] if title else []) + blocks

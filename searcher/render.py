@@ -106,7 +106,8 @@ def hit_header(hit: Hit, color: bool = False, width: int | None = 80, indent: st
     return f"{head} {_paint(tags, DIM, color)}"
 
 
-def _snippet_lines(hit: Hit, color: bool, width: int | None, indent: str) -> list[str]:
+def snippet_lines(hit: Hit, color: bool, width: int | None, indent: str) -> list[str]:
+    """A hit's snippet wrapped to ``width`` under ``indent``, matches painted when ``color``."""
     wrapped = _wrap(snippet_text(hit), width, indent)
     matched = {" ".join(safe(t).split()) for t, m in hit.snippet if m}
     pattern = re.compile("|".join(sorted(map(re.escape, matched), key=len, reverse=True))) if matched else None
@@ -146,7 +147,7 @@ def human(result: SearchResult, color: bool = False, width: int | None = 80, exp
         lines.append(f"{_paint(where, PATH, color)}: {title}" if title else _paint(where, PATH, color))
         for hit in hits:
             lines.append(hit_header(hit, color, width, indent="  ", path=False))
-            lines += _snippet_lines(hit, color, width, "      ")
+            lines += snippet_lines(hit, color, width, "      ")
         lines.append("")
     return "\n".join(lines + footer(result))
 

@@ -136,10 +136,10 @@ def find_section(searcher, target: str) -> int:
         raise SearcherError(f"no indexed file matches {path!r}")
     if len(files) > 1:
         raise SearcherError(f"{path!r} names {len(files)} indexed files; give its full path")
-    sections = sorted(
-        (searcher.stored_fields(n)["line_start"], searcher.stored_fields(n)["line_end"], n)
-        for n in searcher.docs_for_query(Term("file", files[0]))
-    )
+    stored = ((searcher.stored_fields(n), n) for n in searcher.docs_for_query(Term("file", files[0])))
+    sections = sorted((f["line_start"], f["line_end"], n) for f, n in stored)
+    if not sections:
+        raise SearcherError(f"no indexed file matches {path!r}")
     inside = [n for start, end, n in sections if start <= number <= end]
     if inside:
         return inside[0]
@@ -150,7 +150,7 @@ def find_section(searcher, target: str) -> int:
 def _files_named(searcher, path: str) -> list[str]:
     """The ``file`` terms of the indexed files that ``path`` names."""
     absolute = str(Path(path).absolute())
-    if searcher.doc_frequency("file", absolute):
+    if next(iter(searcher.docs_for_query(Term("file", absolute))), None) is not None:  # live records only
         return [absolute]
     wanted = path.removeprefix("./")
     docs = [d.decode() if isinstance(d, bytes) else d for d in searcher.lexicon("doc")]
@@ -191,13 +191,11 @@ def human(result: SimilarResult, color: bool = False, width: int = 80, explain: 
     if explain:
         lines.append(f"query: {result.explain}")
     for hit in result.hits:
-        header = render.hit_header(hit, color, width)
-        block = render.human(SearchResult(result.query, 1, None, [hit], ""), color, width).split("\n")
-        body = block[len(header.split("\n")) : -1]
-        lines.append(header)
+        lines.append(render.hit_header(hit, color, width))
         if hit.near_duplicate:
             lines.append(f"    ≈ near duplicate ({round(hit.similarity * 100)}% the same three-word runs)")
-        lines.extend(body)
+        lines.extend(render.snippet_lines(hit, color, width, "    "))
+        lines.append("")
     near = sum(h.near_duplicate for h in result.hits)
     noun = "section" if result.total == 1 else "sections"
     footer = f"{result.total} similar {noun}"

@@ -111,5 +111,6 @@ def soup_blocks(text: str) -> list[Block]:
         text = normalize_space(raw)
         if _HAS_WORD.search(text):
             # Text nodes of a real page are text: "&lt;div&gt;" in it is a word, not a tag.
+            line += raw[: len(raw) - len(raw.lstrip())].count("\n")  # text that starts under its tag
             blocks.append(Block(kind, text, line, depth, level, line + raw.strip().count("\n")))
     return blocks

@@ -105,3 +105,12 @@ def test_a_bad_index_name_is_one_line_error(cli, corpus_index, name):
     result = cli("export", "--format", "bulk", "--index-name", name, "--index", corpus_index)
     assert result.exit_code == 2 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1 and "not a valid index name" in result.stderr
+
+
+def test_export_keeps_each_file_together_across_roots(cli, tmp_path):
+    for root in ("r1", "r2"):
+        (tmp_path / root).mkdir()
+        (tmp_path / root / "a.md").write_text(f"# One {root}\n\nFirst.\n\n# Two {root}\n\nSecond.\n", encoding="utf-8")
+    assert cli("index", "--index", tmp_path / "ix", tmp_path / "r1", tmp_path / "r2").exit_code == 0
+    paths = [json.loads(line)["path"] for line in cli("export", "--index", tmp_path / "ix").stdout.splitlines()]
+    assert paths == sorted(paths) and len(set(paths)) == 2 and len(paths) == 4

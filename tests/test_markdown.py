@@ -110,3 +110,14 @@ def test_nothing_is_lost_after_a_comments_heading() -> None:
     sections = _sections(text)
     assert [s.heading for s in sections] == ["Guide", "Comments", "Related articles"]
     assert sections[-1].text == "Dosing notes."
+
+
+def test_front_matter_with_crlf_line_ends() -> None:
+    blocks = clean_markdown("---\r\ntitle: Dosing notes\r\nauthor: me\r\n---\r\n\r\n# Start\r\n\r\nLow and slow.\r\n")
+    assert blocks[0].kind == "title" and blocks[0].text == "Dosing notes"
+    assert "author" not in " ".join(b.text for b in blocks)
+
+
+def test_link_reference_definitions_are_not_text() -> None:
+    blocks = clean_markdown('See [the guide][g] first.\n\n[g]: https://example.org/guide "Guide"\n')
+    assert [b.text for b in blocks] == ["See the guide first."]

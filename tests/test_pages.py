@@ -245,3 +245,23 @@ def test_teaser_lists_go_and_cross_reference_headings_stay() -> None:
     assert "Buprenorphine can be started" in text and "Another story" not in text
     tutorial = [s.heading for s in doc_sections(DOCS / "django" / "tutorial01.html")]
     assert "path() argument: route" in tutorial
+
+
+def test_highlighted_code_keeps_its_comments() -> None:
+    html = (
+        "<html><body><article><h1>Install</h1><p>Run this in a terminal before you start.</p>"
+        '<pre><span class="token comment"># install the package</span>\npip install foo</pre></article></body></html>'
+    )
+    assert "# install the package\npip install foo" in " ".join(s.text for s in sections_of_text(html, "i.html"))
+
+
+def test_text_that_starts_under_its_tag_gets_its_own_line() -> None:
+    html = "<html><body>\n<p>\nfirst words\nmore words\n</p>\n</body></html>"
+    (section,) = sections_of_text(html, "l.html")
+    lines = html.splitlines()
+    assert "first words" in lines[section.line_start - 1] and "more words" in lines[section.line_end - 1]
+
+
+def test_an_icons_svg_title_is_not_the_page_title() -> None:
+    html = "<html><body><svg><title>Close icon</title></svg><h1>Real headline</h1><p>Some words here.</p></body></html>"
+    assert sections_of_text(html, "s.html")[0].title == "Real headline"

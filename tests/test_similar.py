@@ -132,3 +132,15 @@ def test_similar_has_the_output_modes_of_search(cli, corpus_index, monkeypatch):
     assert [line.split(":")[:3] for line in vim] == [[h["doc"], str(h["line_start"]), "1"] for h in hits]
     both = cli("similar", "--index", corpus_index, CBT_ID, "--json", "-c")
     assert both.exit_code == 2 and both.stderr.startswith("searcher: choose one of")
+
+
+def test_a_file_that_left_the_index_is_a_one_line_error(cli, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# Alpha\n\nMethadone dosing starts low.\n", encoding="utf-8")
+    (docs / "b.md").write_text("# Beta\n\nBuprenorphine dosing starts after withdrawal.\n", encoding="utf-8")
+    update_index(tmp_path / "ix", [docs], workers=1)
+    (docs / "a.md").unlink()
+    update_index(tmp_path / "ix", [docs], workers=1)
+    result = cli("similar", "--index", tmp_path / "ix", f"{docs / 'a.md'}:1")
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
