@@ -116,9 +116,9 @@ def _stored_fields(index_dir: Path) -> Iterator[list]:
             if TOC._latest_generation(storage, INDEX_NAME) != generation:
                 continue  # a commit replaced it meanwhile: read the new one
             raise damaged_error(index_dir, err) from None
-        if not sum(r.doc_count() for r in readers):
-            open_index(index_dir)  # says the index is empty, with the command that fills it
         try:
+            if not sum(r.doc_count() for r in readers):
+                open_index(index_dir)  # says the index is empty, with the command that fills it
             yield readers
         finally:
             for r in readers:

@@ -108,12 +108,17 @@ class Watcher:
     def __enter__(self) -> Watcher:
         if threading.current_thread() is threading.main_thread():  # the first run unwinds on SIGTERM too
             self._previous_handler = signal.signal(signal.SIGTERM, _terminate)
-        self._start_observer()
-        for root in self.roots:
-            root.is_file = root.path.is_file()
-            root.present = root.path.exists()
-            if root.present:
-                self._schedule(root)
+        try:
+            self._start_observer()
+            for root in self.roots:  # every root known before any is watched: a fallback re-schedules them all
+                root.is_file = root.path.is_file()
+                root.present = root.path.exists()
+            for root in self.roots:
+                if root.present and root.watch is None:
+                    self._schedule(root)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
@@ -137,11 +142,15 @@ class Watcher:
             self.method = "polling" if isinstance(self.observer, PollingObserver) else "events"
         self.observer.start()
 
+    def _watch(self, root: _Root) -> None:
+        where = str(root.path.parent if root.is_file else root.path)  # a file is watched through its folder
+        root.watch = self.observer.schedule(_Handler(self), where, recursive=not root.is_file)
+
     def _schedule(self, root: _Root) -> None:
         """Watch one root; falls back to polling if the platform's watches run out (inotify limits)."""
         where = str(root.path.parent if root.is_file else root.path)
         try:
-            root.watch = self.observer.schedule(_Handler(self), where, recursive=not root.is_file)
+            self._watch(root)
         except OSError as err:
             if self.method == "polling":
                 raise
@@ -151,9 +160,8 @@ class Watcher:
             self.poll = True
             self._start_observer()
             for r in self.roots:
-                if r.present and r is not root:
-                    r.watch = self.observer.schedule(_Handler(self), str(r.path), recursive=not r.is_file)
-            root.watch = self.observer.schedule(_Handler(self), where, recursive=not root.is_file)
+                if r.present and (r.watch is not None or r is root):
+                    self._watch(r)
 
     def _unschedule(self, root: _Root) -> None:
         if root.watch is not None:
