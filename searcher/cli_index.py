@@ -41,6 +41,7 @@ from searcher.cli import DEFAULT_CORPUS, _fail, _run_index, _utf8, _warn, defaul
     help="With --watch: seconds of quiet that end a burst of changes.",
 )
 @click.option("--poll", is_flag=True, help="With --watch: look for changes every second instead of file events.")
+@click.option("--json", "as_json", is_flag=True, help="Also print the run's report as one JSON object on stdout.")
 def index_cmd(
     paths: tuple[Path, ...],
     index_dir: Path | None,
@@ -51,6 +52,7 @@ def index_cmd(
     watch: bool = False,
     debounce: float = 1.0,
     poll: bool = False,
+    as_json: bool = False,
 ) -> None:
     """Index files or folders (default: the ones indexed before, else ./corpus).
 
@@ -69,6 +71,8 @@ def index_cmd(
         roots = [DEFAULT_CORPUS]
     options = {"only": only, "globs": [_utf8(g) for g in globs] if globs else None}
     if watch:
+        if as_json:
+            _fail("--json does not go with --watch")
         _watch(index_dir, roots, rebuild, workers, debounce, poll, options)
         return
     given = click.get_current_context().get_parameter_source("debounce") != click.core.ParameterSource.DEFAULT
@@ -76,6 +80,12 @@ def index_cmd(
         _fail(f"{'--poll' if poll else '--debounce'} goes with --watch")
     report = _run_index(index_dir, roots, rebuild, workers, **options)
     click.echo(report.summary(), err=True)
+    if as_json:
+        from dataclasses import asdict
+
+        from searcher.render import JSON_VERSION, to_json
+
+        click.echo(to_json({"version": JSON_VERSION, **asdict(report)}))
 
 
 def _watch(index_dir: Path, roots, rebuild: bool, workers, debounce: float, poll: bool, options: dict) -> None:

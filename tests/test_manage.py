@@ -202,3 +202,16 @@ def test_a_skipped_file_is_warned_about_once_until_it_changes(cli, tmp_path) -> 
     bad.write_text("Fixed\n\nfixedword now text.\n", encoding="utf-8")
     fourth = cli("index", "--index", ix)
     assert "warning" not in fourth.stderr and fourth.stderr.startswith("1 added")
+
+
+def test_index_json_report_matches_the_summary(cli, two) -> None:
+    a, b, ix = two
+    first = cli("index", a, b, "--index", ix, "--json")
+    assert first.exit_code == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert (report["added"], report["unchanged"], report["sections"]) == (3, 0, 3)
+    assert "3 added" in first.stderr
+    write(a / "one.txt", "One\n\noneword changed.\n")
+    again = json.loads(cli("index", "--index", ix, "--json").stdout)
+    assert (again["added"], again["changed"], again["unchanged"]) == (0, 1, 2)
+    assert cli("index", a, "--index", ix, "--json", "--watch").exit_code == 2
