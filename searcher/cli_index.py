@@ -10,7 +10,40 @@ from pathlib import Path
 
 import click
 
-from searcher.cli import DEFAULT_CORPUS, _fail, _run_index, _utf8, _warn, default_index, index_option
+from searcher.cli import environment, fail, index_option, say, utf8, warn
+from searcher.environment import ExitStatus
+from searcher.locations import default_index, roots_to_index
+
+
+class _Progress:
+    """A click progress bar on stderr, only on a terminal and for long work."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            env = environment()
+            if total < 50 or not env.err_isatty:
+                return
+            self.bar = click.progressbar(length=total, label="indexing", file=env.err)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def run_index(index_dir: Path, paths: list[Path] | None, rebuild: bool = False, workers: int | None = None, **options):
+    """One indexing run with the CLI's warnings and progress bar; its report."""
+    from searcher.index import update_index
+
+    progress = _Progress()
+    try:
+        return update_index(index_dir, paths, rebuild=rebuild, workers=workers, warn=warn, progress=progress, **options)
+    finally:
+        progress.close()
 
 
 @click.command("index")
@@ -59,54 +92,43 @@ def index_cmd(
     Only added and changed files are read; removed files leave the index.
     With --watch it goes on indexing what changes until Ctrl-C.
     """
-    from searcher.manifest import load_manifest
-
     index_dir = index_dir or default_index()
-    roots = list(paths) or None
-    if only and roots is None:
-        _fail("--only needs the files or folders to keep (see: searcher status)")
-    if roots is None and not load_manifest(index_dir).roots:
-        if not DEFAULT_CORPUS.is_dir():
-            _fail("nothing to index: name a file or folder (there is no ./corpus)")
-        roots = [DEFAULT_CORPUS]
-    options = {"only": only, "globs": [_utf8(g) for g in globs] if globs else None}
+    roots = roots_to_index(index_dir, list(paths), only)
+    options = {"only": only, "globs": [utf8(g) for g in globs] if globs else None}
     if watch:
         if as_json:
-            _fail("--json does not go with --watch")
+            fail("--json does not go with --watch")
         _watch(index_dir, roots, rebuild, workers, debounce, poll, options)
         return
     given = click.get_current_context().get_parameter_source("debounce") != click.core.ParameterSource.DEFAULT
     if poll or given:
-        _fail(f"{'--poll' if poll else '--debounce'} goes with --watch")
-    report = _run_index(index_dir, roots, rebuild, workers, **options)
-    click.echo(report.summary(), err=True)
+        fail(f"{'--poll' if poll else '--debounce'} goes with --watch")
+    report = run_index(index_dir, roots, rebuild, workers, **options)
+    from searcher.render.indexing import summary
+
+    say(summary(report))
     if as_json:
         from dataclasses import asdict
 
         from searcher.render import JSON_VERSION, to_json
 
-        click.echo(to_json({"version": JSON_VERSION, **asdict(report)}))
+        click.echo(to_json({"version": JSON_VERSION, **asdict(report)}), file=environment().out)
 
 
 def _watch(index_dir: Path, roots, rebuild: bool, workers, debounce: float, poll: bool, options: dict) -> None:
     """The first run, then a run per burst of changes; SIGTERM exits 143 like Ctrl-C exits 130."""
+    from searcher.render.indexing import summary
     from searcher.watch import Terminated, Watcher
 
     try:
-        with Watcher(index_dir, roots, debounce=debounce, workers=workers, poll=poll, warn=_warn, say=_say) as watcher:
-            click.echo(_run_index(index_dir, roots, rebuild, workers, **options).summary(), err=True)
+        with Watcher(index_dir, roots, debounce=debounce, workers=workers, poll=poll, warn=warn, say=say) as watcher:
+            say(summary(run_index(index_dir, roots, rebuild, workers, **options)))
             where = ", ".join(str(r.path) for r in watcher.roots)
-            click.echo(f"watching {where} ({watcher.method}); Ctrl-C to stop", err=True)
+            say(f"watching {where} ({watcher.method}); Ctrl-C to stop")
             watcher.run()
     except Terminated:
-        click.echo("searcher: terminated", err=True)
-        sys.exit(143)
-
-
-def _say(message: str) -> None:
-    from searcher.errors import printable
-
-    click.echo(printable(message), err=True)
+        say("searcher: terminated")
+        sys.exit(ExitStatus.TERMINATED)
 
 
 @click.command("status")
@@ -120,11 +142,11 @@ def status_cmd(index_dir: Path | None, as_json: bool) -> None:
     if as_json:
         from searcher.render import to_json
 
-        click.echo(to_json(st))
+        click.echo(to_json(st), file=environment().out)
     else:
-        from searcher.report import status_text
+        from searcher.render.indexing import status_text
 
-        click.echo(status_text(st))
+        click.echo(status_text(st), file=environment().out)
 
 
 @click.command("forget")
@@ -133,6 +155,6 @@ def status_cmd(index_dir: Path | None, as_json: bool) -> None:
 def forget_cmd(root: Path, index_dir: Path | None) -> None:
     """Remove one indexed root (as `searcher status` lists it, or any path to it) and its sections."""
     from searcher.manage import forget
-    from searcher.report import forget_text
+    from searcher.render.indexing import forget_text
 
-    click.echo(forget_text(forget(index_dir or default_index(), str(root))), err=True)
+    say(forget_text(forget(index_dir or default_index(), str(root))))

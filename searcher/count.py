@@ -10,10 +10,14 @@ block (up to 128 ids) at a time.  Queries whose matches depend on positions
 
 from __future__ import annotations
 
-from itertools import accumulate
-
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, Every, MultiTerm, Not, NullQuery, Or, Query, Term
+
+from searcher.whoosh_compat import block_ids
+
+# Totals are exact while the posting lists to merge hold this many ids in all;
+# past it they are estimated (and shown as "about").
+COUNT_EXACT = 1_000
 
 
 def count(searcher, query: Query, filt: Query | None = None) -> int:
@@ -80,7 +84,7 @@ def posting_ids(reader, fieldname: str, text: str | bytes) -> set[int]:
         matcher = leaf.postings(fieldname, text)
         if isinstance(matcher, FilterMatcher):  # the segment's deleted documents, left out below
             matcher = matcher.child
-        ids = _block_ids(matcher)
+        ids = block_ids(matcher)
         deleted = leaf.deleted_docs_set
         if offset:
             ids = [offset + i for i in ids]
@@ -91,18 +95,54 @@ def posting_ids(reader, fieldname: str, text: str | bytes) -> set[int]:
     return out
 
 
-def _block_ids(matcher) -> list[int]:
-    """Every id of a posting list, a block at a time where the matcher keeps blocks."""
-    if not (hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block")):
-        return list(matcher.all_ids())
-    ids: list[int] = []
-    while matcher.is_active():
-        if matcher._ids is not None:
-            block = matcher._ids
-        else:  # Whoosh decodes the deltas in a Python generator; accumulate does it in C
-            if matcher._data is None:
-                matcher._read_data()
-            block = matcher._data[0] if matcher._byteids else list(accumulate(matcher._data[0]))
-        ids.extend(block[matcher._i :] if matcher._i else block)
-        matcher._next_block()
-    return ids
+def total(searcher, query: Query, filt: Query | None) -> tuple[int, bool]:
+    """How many sections match, and whether that is exact.
+
+    Counted exactly, as set algebra over posting lists (:func:`count`),
+    unless the query is an OR of terms whose lists hold more than COUNT_EXACT
+    ids between them: reading those costs more than the search itself, so the
+    total is estimated from the lists' lengths alone (:func:`estimate`).
+    """
+    terms = _or_terms(query)  # a prefix is counted exactly: its words are far from independent
+    if terms is None or filt is not None:
+        return count(searcher, query, filt), True
+    lengths = [searcher.doc_frequency(t.fieldname, t.text) for t in terms]
+    if sum(lengths) <= COUNT_EXACT:
+        return count(searcher, query, filt), True
+    return estimate(searcher, query), False
+
+
+def estimate(searcher, query: Query) -> int:
+    """The size of an OR of words, each word an OR over the fields.
+
+    A word's sections are about its longest list over the fields (a word in
+    a heading is nearly always in the text below it too); different words
+    (a prefix's words too) are taken as independent: N * (1 - prod(1 - n_i / N)).
+    """
+    size = max(1, searcher.doc_count())
+    reader = searcher.reader()
+    words: dict[str, int] = {}  # a word's longest list over the fields
+    for t in _or_terms(query, reader) or []:
+        words[t.text] = max(words.get(t.text, 0), searcher.doc_frequency(t.fieldname, t.text))
+    missing = 1.0
+    for longest in words.values():
+        missing *= 1 - min(longest, size) / size
+    return round(size * (1 - missing))
+
+
+def _or_terms(query: Query, reader=None) -> list[Term] | None:
+    """The terms of a query made of ORs of terms only (with ``reader``, prefixes
+    and wildcards count as the OR of the words they stand for), else None."""
+    if isinstance(query, Term):
+        return [query]
+    if isinstance(query, MultiTerm) and reader is not None:
+        return [Term(f, t.decode("utf-8") if isinstance(t, bytes) else t) for f, t in query.expanded_terms(reader)]
+    if isinstance(query, Or):
+        terms: list[Term] = []
+        for sub in query.subqueries:
+            found = _or_terms(sub, reader)
+            if found is None:
+                return None
+            terms += found
+        return terms
+    return None

@@ -20,8 +20,10 @@ from whoosh.index import TOC
 
 from searcher.errors import SearcherError
 from searcher.manifest import load_manifest
-from searcher.read import escape_bidi
-from searcher.store import INDEX_NAME, damaged_error, open_index, stored_to_section
+from searcher.models import Section
+from searcher.render.jsonout import section_json, to_json
+from searcher.store import open_index, read_last_commit
+from searcher.stored import from_stored, record_term
 from searcher.trust import check_trusted
 
 ENGLISH = {"type": "text", "analyzer": "english"}
@@ -70,8 +72,8 @@ def check_index_name(name: str) -> str:
     return name
 
 
-def sections(index_dir: Path) -> Iterator[tuple[dict, dict]]:
-    """(stored record, section) for every section, by document and line, one at a time."""
+def sections(index_dir: Path) -> Iterator[Section]:
+    """Every section, by document and line, one at a time."""
     with _stored_fields(index_dir) as readers:
         order = sorted(
             (r.get("file", ""), r["doc"], r["line_start"], r["id"], i, n)
@@ -79,8 +81,7 @@ def sections(index_dir: Path) -> Iterator[tuple[dict, dict]]:
             for n, r in rd.iter_docs()
         )
         for *_, i, n in order:
-            stored = readers[i].stored_fields(n)
-            yield stored, stored_to_section(stored)
+            yield from_stored(readers[i].stored_fields(n))
 
 
 @contextlib.contextmanager
@@ -95,64 +96,55 @@ def _stored_fields(index_dir: Path) -> Iterator[list]:
     if not index_dir.is_dir():
         open_index(index_dir)  # raises the usual "no index" error
     check_trusted(index_dir)  # its stored fields are pickles: never from a folder others can write
-    storage = FileStorage(str(index_dir))
-    for _ in range(20):
-        generation = TOC._latest_generation(storage, INDEX_NAME)
-        if generation < 0:
-            open_index(index_dir)  # no commit: missing or damaged, said the usual way
-        readers = []
-        try:
-            toc = TOC.read(storage, INDEX_NAME, generation)
-            for segment in toc.segments:
-                files = (
-                    OverlayStorage(segment.open_compound_file(storage), storage) if segment.is_compound() else storage
-                )
-                readers.append(segment.codec().per_document_reader(files, segment))
-                readers[-1].doc_count_all()
-        except Exception as err:  # a damaged file surfaces as many types
-            for r in readers:
-                with contextlib.suppress(Exception):
-                    r.close()
-            if TOC._latest_generation(storage, INDEX_NAME) != generation:
-                continue  # a commit replaced it meanwhile: read the new one
-            raise damaged_error(index_dir, err) from None
-        try:
-            if not sum(r.doc_count() for r in readers):
-                open_index(index_dir)  # says the index is empty, with the command that fills it
-            yield readers
-        finally:
-            for r in readers:
-                with contextlib.suppress(Exception):
-                    r.close()
-        return
-    raise damaged_error(index_dir, "it changed under every attempt to open it")
+    readers = read_last_commit(index_dir, _open_stored)
+    try:
+        if not sum(r.doc_count() for r in readers):
+            open_index(index_dir)  # says the index is empty, with the command that fills it
+        yield readers
+    finally:
+        _close(readers)
+
+
+def _open_stored(storage: FileStorage, toc: TOC) -> list:
+    readers = []
+    try:
+        for segment in toc.segments:
+            files = OverlayStorage(segment.open_compound_file(storage), storage) if segment.is_compound() else storage
+            readers.append(segment.codec().per_document_reader(files, segment))
+            readers[-1].doc_count_all()
+    except Exception:
+        _close(readers)
+        raise
+    return readers
+
+
+def _close(readers: list) -> None:
+    for r in readers:
+        with contextlib.suppress(Exception):
+            r.close()
 
 
 def records(index_dir: Path) -> Iterator[dict]:
     """Every section with the fields of :data:`FIELDS` (its file's ``path`` and ``root`` too)."""
-    roots = {_term(k): e.get("root", "") for k, e in load_manifest(index_dir).files.items()}
-    for stored, section in sections(index_dir):
-        section.setdefault("path", stored.get("path") or stored.get("file", ""))
-        section.setdefault("root", stored.get("root") or roots.get(stored.get("file", ""), ""))
-        yield {name: section[name] for name in FIELDS}
-
-
-def _term(key: str) -> str:
-    return key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    roots = {record_term(k): e.get("root", "") for k, e in load_manifest(index_dir).files.items()}
+    for section in sections(index_dir):
+        section.root = section.root or roots.get(section.path, "")  # an index from before roots were stored
+        shape = section_json(section)
+        yield {name: shape[name] for name in FIELDS}
 
 
 def jsonl(index_dir: Path) -> Iterator[str]:
     """One section a line, in the shape of ``search --json`` hits."""
-    for _, section in sections(index_dir):
-        yield escape_bidi(json.dumps(section, ensure_ascii=False))
+    for section in sections(index_dir):
+        yield to_json(section_json(section))
 
 
 def bulk(index_dir: Path, index_name: str = DEFAULT_INDEX_NAME) -> Iterator[str]:
     """The NDJSON body of ``POST /_bulk``: an ``index`` action line, then the section, for each."""
     check_index_name(index_name)
     for record in records(index_dir):
-        yield escape_bidi(json.dumps({"index": {"_index": index_name, "_id": record["id"]}}, ensure_ascii=False))
-        yield escape_bidi(json.dumps(record, ensure_ascii=False))
+        yield to_json({"index": {"_index": index_name, "_id": record["id"]}})
+        yield to_json(record)
 
 
 __all__ = [

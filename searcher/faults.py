@@ -30,5 +30,6 @@ def pause_in_commit(writer) -> None:
     """Make ``writer``'s commit stop at ``in-commit``: segment written, table of contents not yet."""
     if os.environ.get(VARIABLE) != "in-commit":
         return
-    commit_toc = writer._commit_toc
-    writer._commit_toc = lambda segments: (pause("in-commit"), commit_toc(segments))
+    from searcher.whoosh_compat import before_toc
+
+    before_toc(writer, lambda: pause("in-commit"))

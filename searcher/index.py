@@ -26,41 +26,13 @@ from searcher.errors import SearcherError
 from searcher.faults import pause, pause_in_commit
 from searcher.lock import lock_wait_seconds
 from searcher.manifest import VERSION, Manifest, load_manifest, save_manifest
+from searcher.models import IndexReport
 from searcher.plan import Plan, Scope, Stat, make_plan
+from searcher.stored import record_term
 from searcher.workers import PARALLEL_MIN_FILES, Parsed, default_workers, parse_all
-from searcher.writer import IndexWriter, locked, record_term, records
+from searcher.writer import IndexWriter, locked, records
 
 __all__ = ["PARALLEL_MIN_FILES", "IndexReport", "update_index"]
-
-
-@dataclass
-class IndexReport:
-    """What one indexing run did, for the summary line."""
-
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    sections: int = 0
-    seconds: float = 0.0
-    links: list[str] = field(default_factory=list)  # links to a file indexed under its own name
-    forgotten: list[str] = field(default_factory=list)  # roots dropped by --only
-    warnings: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """One line: files added/changed/removed/unchanged/skipped, sections, seconds; links; roots dropped."""
-        line = (
-            f"{self.added} added, {self.changed} changed, {self.removed} removed, "
-            f"{self.unchanged} unchanged, {self.skipped} skipped; "
-            f"{self.sections} section{'' if self.sections == 1 else 's'} indexed in {self.seconds:.2f}s"
-        )
-        if self.links:
-            shown = ", ".join(self.links[:3]) + (", …" if len(self.links) > 3 else "")
-            line += f"; {len(self.links)} link{'' if len(self.links) == 1 else 's'} to a file indexed once: {shown}"
-        if self.forgotten:
-            line += f"; forgot {', '.join(self.forgotten)}"
-        return line
 
 
 @dataclass

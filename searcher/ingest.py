@@ -40,22 +40,6 @@ def sections_of_text(text: str, doc: str) -> list[Section]:
     return sections
 
 
-def sections_as_text(sections: list[Section]) -> str:
-    """What gets indexed, as a person reads it: ``#`` headings by depth, then each section's text.
-
-    Printed for people, so without bidirectional controls.
-    """
-    out, shown = [], []
-    for s in sections:
-        path = s.heading_path or [s.heading]
-        for depth in range(len(path) - 1):  # parents that hold no text of their own
-            if shown[: depth + 1] != path[: depth + 1]:
-                out.append(f"{'#' * (depth + 1)} {path[depth]}\n")
-        out.append(f"{'#' * len(path)} {s.heading}\n{s.text}\n")
-        shown = path
-    return strip_controls("\n".join(out), bidi=True)
-
-
 def process_bytes(data: bytes, doc: str) -> list[Section]:
     """Sections of a file's bytes; raises SkipFile when it holds no indexable text."""
     text = decode(data, doc)

@@ -84,7 +84,8 @@ def resolve_root(manifest: Manifest, given: str) -> str:
 
 def forget(index_dir: Path, given: str, lock_wait: float | None = None) -> dict:
     """Remove one root's sections and its entries; the other roots stay as they are."""
-    from searcher.writer import IndexWriter, locked, record_term
+    from searcher.stored import record_term
+    from searcher.writer import IndexWriter, locked
 
     wait = lock_wait_seconds() if lock_wait is None else lock_wait
     if not (index_dir / "searcher-files.json").exists():

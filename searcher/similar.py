@@ -13,15 +13,16 @@ is at least :data:`NEAR_DUPLICATE`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.query import And, Or, Query, Term
 
 from searcher.errors import SearcherError
-from searcher.query import Hit, SearchResult, _hit
+from searcher.hits import to_hit
+from searcher.models import SimilarHit, SimilarResult
 from searcher.schema import TOKEN
 from searcher.store import open_index
+from searcher.whoosh_compat import union_matchers
 
 # Key terms a section is reduced to.  On the shipped corpus 10 to 20 terms
 # rank the CBT sections of the other articles first; 5 (Whoosh's default)
@@ -34,21 +35,6 @@ KEY_TERMS = 20
 SHINGLE = 3
 NEAR_DUPLICATE = 0.8
 _WORDS = re.compile(TOKEN)
-
-
-@dataclass
-class SimilarHit(Hit):
-    """A hit of :func:`similar`, with how much of its text it shares with the section."""
-
-    similarity: float = 0.0
-    near_duplicate: bool = False
-
-
-@dataclass
-class SimilarResult(SearchResult):
-    """The hits, and the section they are like."""
-
-    source: Hit | None = None
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[tuple[str, ...]]:
@@ -65,12 +51,6 @@ def jaccard(a: set, b: set) -> float:
     return len(a & b) / union if union else 0.0
 
 
-class _Stored(dict):
-    """Stored fields in the shape of a Whoosh hit, for :func:`searcher.query._hit`."""
-
-    score = 0.0
-
-
 def similar(index_dir: Path, target: str, limit: int = 10, same_doc: bool = False) -> SimilarResult:
     """The ``limit`` sections most like the one at ``target`` (``PATH:LINE`` or a section id)."""
     ix = open_index(index_dir)
@@ -80,11 +60,11 @@ def similar(index_dir: Path, target: str, limit: int = 10, same_doc: bool = Fals
         text = f"{fields.get('heading', '')}\n{fields.get('body', '')}"
         terms = searcher.key_terms_from_text("body", text, numterms=KEY_TERMS, normalize=True)
         stems = {t for t, _ in terms}
-        source = _hit(_Stored(fields), stems)
+        source = to_hit(fields, 0.0, stems)
         explain = "more like " + (" ".join(f"{t}^{w:.2f}" for t, w in terms) or "nothing: the section has no key terms")
         if not terms:
             return SimilarResult(target, 0, None, [], explain, source=source)
-        query: Query = Or([Term("body", t, boost=w) for t, w in terms])
+        query: Query = union_matchers(Or([Term("body", t, boost=w) for t, w in terms]))
         own = Term("file", fields["file"])
         others = searcher.search(query, limit=limit, mask=own, terms=False)
         ranked = [others[i] for i in range(others.scored_length())]
@@ -95,9 +75,9 @@ def similar(index_dir: Path, target: str, limit: int = 10, same_doc: bool = Fals
         own_shingles = shingles(fields.get("body", ""))
         hits = []
         for hit in ranked[:limit]:
-            base = _hit(hit, stems)
-            score = round(jaccard(own_shingles, shingles(hit.get("body", ""))), 3)
-            hits.append(SimilarHit(**vars(base), similarity=score, near_duplicate=score >= NEAR_DUPLICATE))
+            base = to_hit(hit.fields(), hit.score, stems)
+            score = round(jaccard(own_shingles, shingles(base.section.text)), 3)
+            hits.append(SimilarHit(base.section, base.score, base.tier, base.snippet, score, score >= NEAR_DUPLICATE))
     return SimilarResult(target, total, None, hits, explain, source=source)
 
 
@@ -160,51 +140,6 @@ def _files_named(searcher, path: str) -> list[str]:
         for n in searcher.docs_for_query(Term("doc", d)):
             files.add(searcher.stored_fields(n)["file"])
     return sorted(files)
-
-
-def as_json(result: SimilarResult) -> str:
-    """The ``search --json`` object, each hit with ``similarity`` and ``near_duplicate``, and the ``source``."""
-    from searcher.render import hit_json, to_json
-
-    return to_json(
-        {
-            "query": result.query,
-            "total": result.total,
-            "suggestion": result.suggestion,
-            "explain": result.explain,
-            "source": hit_json(result.source) if result.source else None,
-            "hits": [
-                hit_json(h) | {"similarity": h.similarity, "near_duplicate": h.near_duplicate} for h in result.hits
-            ],
-        }
-    )
-
-
-def human(result: SimilarResult, color: bool = False, width: int = 80, explain: bool = False) -> str:
-    """Search's blocks, a near duplicate marked under its header, a footer that counts them."""
-    from searcher import render
-
-    lines: list[str] = []
-    if result.source:
-        lines.append(f"like {render.hit_header(result.source, color, width)}")
-        lines.append("")
-    if explain:
-        lines.append(f"query: {result.explain}")
-    for hit in result.hits:
-        lines.append(render.hit_header(hit, color, width))
-        if hit.near_duplicate:
-            lines.append(f"    ≈ near duplicate ({round(hit.similarity * 100)}% the same three-word runs)")
-        lines.extend(render.snippet_lines(hit, color, width, "    "))
-        lines.append("")
-    near = sum(h.near_duplicate for h in result.hits)
-    noun = "section" if result.total == 1 else "sections"
-    footer = f"{result.total} similar {noun}"
-    if len(result.hits) < result.total:
-        footer += f", {len(result.hits)} shown"
-    if near:
-        footer += f", {near} near duplicate{'' if near == 1 else 's'}"
-    lines.append(footer)
-    return "\n".join(lines)
 
 
 __all__ = ["NEAR_DUPLICATE", "SimilarHit", "SimilarResult", "find_section", "jaccard", "shingles", "similar"]

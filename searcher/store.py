@@ -7,21 +7,23 @@ Kept apart from the indexer so that searching never imports the ingest stack
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import index as windex
-from whoosh.filedb import compound
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import BufferFile
-from whoosh.index import TOC, FileIndex
+from whoosh.index import TOC
 
 from searcher.errors import IndexDamaged, IndexEmpty, IndexMissing, SearcherError
 from searcher.faults import pause
 from searcher.manifest import MANIFEST, load_manifest
+from searcher.models import Section
+from searcher.stored import from_stored
 from searcher.trust import INDEX_PREFIXES, check_trusted
+from searcher.whoosh_compat import INDEX_NAME, Snapshot, has_segments, latest_generation, open_reader
 
-INDEX_NAME = "MAIN"  # Whoosh's default index name: files _MAIN_<n>.toc and MAIN_<id>.seg
+T = TypeVar("T")
 
 
 def damaged_error(index_dir: Path, err: Exception | str) -> IndexDamaged:
@@ -29,95 +31,6 @@ def damaged_error(index_dir: Path, err: Exception | str) -> IndexDamaged:
     return IndexDamaged(
         f"index at {index_dir} is damaged ({what}); rebuild it with: searcher index --rebuild --index {index_dir}"
     )
-
-
-class Snapshot(FileIndex):
-    """The index as of one commit, with its segment files already open.
-
-    A commit by another process deletes the files of the segments it merged
-    away; a reader that has them open keeps reading them, so a search sees
-    one whole commit and never a missing file.  The first ``reader()`` (and
-    so the first ``searcher()``) is the one opened and checked here.
-    """
-
-    def __init__(self, storage: FileStorage, toc: TOC, reader) -> None:
-        self.storage = storage
-        self._schema = None
-        self.indexname = INDEX_NAME
-        self._toc = toc
-        self._opened = reader
-
-    def _read_toc(self) -> TOC:
-        return self._toc
-
-    def reader(self, reuse=None):
-        if self._opened is not None and reuse is None:
-            opened, self._opened = self._opened, None
-            return opened
-        return super().reader(reuse)
-
-
-class _View:
-    """A read-only file over a memoryview.  Whoosh wraps each part of a
-    segment's memory map in ``BytesIO``, which copies it: 28-36 ms to open
-    the large benchmark tier, 0.3 ms without the copy."""
-
-    __slots__ = ("buf", "pos")
-
-    def __init__(self, buf: memoryview) -> None:
-        self.buf, self.pos = buf, 0
-
-    def read(self, n: int | None = -1) -> bytes:
-        start, size = self.pos, len(self.buf)
-        end = size if n is None or n < 0 else min(start + n, size)
-        self.pos = end
-        return self.buf[start:end].tobytes()
-
-    def readline(self, limit: int | None = -1) -> bytes:
-        start, size = self.pos, len(self.buf)
-        stop = size if limit is None or limit < 0 else min(size, start + limit)
-        end = start
-        while end < stop:  # look in chunks: never copy the rest of the file
-            chunk = self.buf[end : min(stop, end + 256)].tobytes()
-            i = chunk.find(b"\n")
-            if i >= 0:
-                end += i + 1
-                break
-            end += len(chunk)
-        self.pos = end
-        return self.buf[start:end].tobytes()
-
-    def seek(self, pos: int, whence: int = 0) -> int:
-        self.pos = pos if whence == 0 else self.pos + pos if whence == 1 else len(self.buf) + pos
-        return self.pos
-
-    def tell(self) -> int:
-        return self.pos
-
-    def close(self) -> None:
-        pass
-
-
-class _ViewFile(BufferFile):
-    """Whoosh's ``BufferFile`` reading its memoryview in place."""
-
-    def __init__(self, buf, name=None, onclose=None) -> None:
-        super().__init__(b"", name, onclose)
-        self._buf = buf
-        if isinstance(buf, memoryview):
-            self.file = _View(buf)
-        else:
-            from io import BytesIO
-
-            self.file = BytesIO(buf)
-
-
-compound.BufferFile = _ViewFile  # what CompoundStorage.open_file makes for each part
-
-
-def _has_segments(storage: FileStorage) -> bool:
-    pattern = TOC._segment_pattern(INDEX_NAME)
-    return any(pattern.match(name) for name in storage.list())
 
 
 def check_index_folder(index_dir: Path) -> None:
@@ -142,70 +55,66 @@ def _empty(index_dir: Path) -> IndexEmpty:
     return IndexEmpty(f"index at {index_dir} is empty; fill it with: searcher index --index {index_dir} PATH")
 
 
-def open_index(index_dir: Path, allow_empty: bool = False) -> windex.Index:
-    """The last committed state of the index, or IndexMissing/IndexDamaged/IndexEmpty/UntrustedIndex.
+def read_last_commit(index_dir: Path, read: Callable[[FileStorage, TOC], T]) -> T:
+    """``read(storage, toc)`` of the newest commit of the index at ``index_dir``.
 
-    Every segment is opened and checked here, so a truncated or missing file
-    is reported as a damaged index before any search begins.  If a commit
-    replaces the state being opened, the new one is opened instead.  Nothing
-    is read from a folder another user could have written.
+    A commit by another process may replace that state while it is being
+    read: then the new one is read instead.  Anything else that fails is a
+    damaged index.  There being no commit at all is a missing (or, with
+    segment files left, a damaged) index.
     """
-    if not index_dir.is_dir():
-        raise _missing(index_dir)
-    check_trusted(index_dir)
     storage = FileStorage(str(index_dir))
     for _ in range(20):
-        generation = TOC._latest_generation(storage, INDEX_NAME)
+        generation = latest_generation(storage)
         if generation < 0:
-            if _has_segments(storage):
+            if has_segments(storage):
                 raise damaged_error(index_dir, "its table of contents is missing")
             check_index_folder(index_dir)
             raise _missing(index_dir)
         pause("open")
         try:
-            toc = TOC.read(storage, INDEX_NAME, generation)
-            reader = FileIndex._reader(storage, toc.schema, list(toc.segments), toc.generation)
+            return read(storage, TOC.read(storage, INDEX_NAME, generation))
         except Exception as err:  # a damaged file surfaces as many types
-            if TOC._latest_generation(storage, INDEX_NAME) != generation:
-                continue  # a commit replaced it meanwhile: open the new state
+            if latest_generation(storage) != generation:
+                continue  # a commit replaced it meanwhile: read the new state
             raise damaged_error(index_dir, err) from None
-        try:
-            count = reader.doc_count()
-            pause("opened")
-        except Exception as err:
-            reader.close()
-            raise damaged_error(index_dir, err) from None
-        if count == 0 and not allow_empty:
-            reader.close()
-            raise _empty(index_dir)
-        return Snapshot(storage, toc, reader)
     raise damaged_error(index_dir, "it changed under every attempt to open it")
 
 
-def iter_sections(index_dir: Path) -> Iterator[dict]:
-    """Every stored section, by document and line: the export format."""
+def open_index(index_dir: Path, allow_empty: bool = False) -> windex.Index:
+    """The last committed state of the index, or IndexMissing/IndexDamaged/IndexEmpty/UntrustedIndex.
+
+    Every segment is opened and checked here, so a truncated or missing file
+    is reported as a damaged index before any search begins.  Nothing is
+    read from a folder another user could have written.
+    """
+    if not index_dir.is_dir():
+        raise _missing(index_dir)
+    check_trusted(index_dir)
+    storage, toc, reader = read_last_commit(index_dir, lambda st, toc: (st, toc, open_reader(st, toc)))
+    try:
+        count = reader.doc_count()
+        pause("opened")
+    except Exception as err:
+        reader.close()
+        raise damaged_error(index_dir, err) from None
+    if count == 0 and not allow_empty:
+        reader.close()
+        raise _empty(index_dir)
+    return Snapshot(storage, toc, reader)
+
+
+def iter_sections(index_dir: Path, doc: str | None = None) -> Iterator[Section]:
+    """Every stored section, by document and line; with ``doc``, of the documents
+    it names (any path to one, its name, a folder holding it, or a glob)."""
+    from searcher.docmatch import DocMatcher, DocRef
+
+    match = DocMatcher(doc) if doc else None
     ix = open_index(index_dir)
     with ix.searcher() as s:
         rows = [dict(f) for f in s.all_stored_fields()]
     rows.sort(key=lambda r: (r.get("file", ""), r["doc"], r["line_start"], r["id"]))
     for r in rows:
-        yield stored_to_section(r)
-
-
-def stored_to_section(r: dict) -> dict:
-    """A stored Whoosh record in the documented section shape."""
-    return {
-        "id": r["id"],
-        "doc": r["doc"],
-        "path": r.get("file", ""),
-        "root": r.get("root", ""),
-        "title": r.get("title", ""),
-        "heading": r.get("heading", ""),
-        "heading_path": list(r.get("heading_path") or []),
-        "kind": r.get("kind", "body"),
-        "therapies": [t for t in (r.get("therapies") or "").split(",") if t],
-        "line_start": r["line_start"],
-        "line_end": r["line_end"],
-        "anchor": r.get("anchor", ""),
-        "text": r.get("body", ""),
-    }
+        section = from_stored(r)
+        if match is None or match(DocRef(section.path, section.root, section.doc)):
+            yield section

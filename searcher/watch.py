@@ -24,8 +24,9 @@ from pathlib import Path
 
 from searcher.discover import TEXT_SUFFIXES, canonical
 from searcher.errors import IndexDamaged, SearcherError
-from searcher.index import IndexReport, update_index
+from searcher.index import update_index
 from searcher.manifest import load_manifest
+from searcher.render.indexing import run_line
 
 # Touched paths waiting this long without a quiet period are indexed anyway,
 # so that a folder that never stops changing is still kept up.
@@ -36,16 +37,6 @@ _KINDS = frozenset({"created", "deleted", "modified", "moved"})
 
 class Terminated(BaseException):
     """SIGTERM, raised in the main thread so that a run in progress unwinds like Ctrl-C."""
-
-
-def run_line(report: IndexReport, when: float | None = None) -> str:
-    """One line per watch run: ``12:04:31 2 added, 1 changed, 0 removed; 34 sections in 0.21s``."""
-    skipped = f", {report.skipped} skipped" if report.skipped else ""
-    return (
-        f"{time.strftime('%H:%M:%S', time.localtime(when))} {report.added} added, {report.changed} changed, "
-        f"{report.removed} removed{skipped}; {report.sections} section{'' if report.sections == 1 else 's'} "
-        f"in {report.seconds:.2f}s"
-    )
 
 
 @dataclass

@@ -21,44 +21,23 @@ from searcher.lock import take_lock
 from searcher.models import Section
 from searcher.schema import TOKEN, make_schema
 from searcher.store import INDEX_NAME, check_index_folder, open_index
+from searcher.stored import record_term, to_record
 from searcher.trust import check_trusted
 
 _WORDS = re.compile(TOKEN)
 
 
-def record_term(key: str) -> str:
-    """A file's path as the index stores it: bytes that are not UTF-8 spelled ``\\xNN``."""
-    return key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def records(sections: list[Section], key: str, root: str) -> Iterator[dict]:
     """Whoosh records of one file's sections.
 
-    A record's id is the file's path and the section's slug, so it is unique
-    across roots and the same on every run.  The file's vocabulary (for
-    spelling suggestions) rides on its first record only, once per word: the
-    same words again on every section would cost a third of all indexing
-    time and suggest nothing more.
+    The file's vocabulary (for spelling suggestions) rides on its first
+    record only, once per word: the same words again on every section would
+    cost a third of all indexing time and suggest nothing more.
     """
     vocabulary = " ".join(dict.fromkeys(_WORDS.findall(" ".join(f"{s.heading}\n{s.text}" for s in sections).lower())))
     term = record_term(key)
     for i, s in enumerate(sections):
-        record = {
-            "id": term + s.id[len(s.doc) :],
-            "file": term,
-            "root": record_term(root),
-            "doc": s.doc,
-            "title": s.title,
-            "heading": s.heading,
-            "section": " ".join(s.heading_path),
-            "heading_path": s.heading_path,
-            "kind": s.kind,
-            "therapies": ",".join(s.therapies),
-            "line_start": s.line_start,
-            "line_end": s.line_end,
-            "anchor": s.anchor,
-            "body": s.text,
-        }
+        record = to_record(s, term, root)
         if i == 0:
             record["words"] = vocabulary
         yield record

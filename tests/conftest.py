@@ -10,9 +10,16 @@ from click.testing import CliRunner
 
 from searcher.cli import main
 from searcher.index import update_index
+from searcher.render import section_json
+from searcher.store import iter_sections
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+
+
+def section_rows(index_dir: Path, doc: str | None = None) -> list[dict]:
+    """Every indexed section in its documented JSON shape (as export prints it)."""
+    return [section_json(s) for s in iter_sections(index_dir, doc)]
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import pytest
 
 from searcher import export
 from searcher.index import update_index
-from searcher.store import iter_sections
+from tests.conftest import section_rows
 
 TYPES = {"keyword": str, "text": str, "integer": int}
 
@@ -62,7 +62,7 @@ def test_bulk_parses_as_bulk_does(cli, corpus_index, mapping_properties):
     result = cli("export", "--format", "bulk", "--index-name", "notes", "--index", corpus_index)
     assert result.exit_code == 0
     pairs = parse_bulk(result.stdout)
-    sections = list(iter_sections(corpus_index))
+    sections = list(section_rows(corpus_index))
     assert len(pairs) == len(sections) > 100
     ids = [a["_id"] for a, _ in pairs]
     assert len(set(ids)) == len(ids)

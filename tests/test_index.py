@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from searcher.index import update_index
-from searcher.store import iter_sections
+from tests.conftest import section_rows
 
 
 def records(index_dir) -> dict[str, dict]:
-    return {s["id"]: s for s in iter_sections(index_dir)}
+    return {s["id"]: s for s in section_rows(index_dir)}
 
 
 def test_first_run_indexes_the_whole_corpus(tmp_path, corpus_copy) -> None:

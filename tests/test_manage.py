@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from searcher.store import iter_sections
+from tests.conftest import section_rows
 from tests.test_reliability import PausedRun, subprocess_env
 
 
@@ -31,7 +31,7 @@ def two(tmp_path) -> tuple[Path, Path, Path]:
 
 
 def docs_of(ix: Path) -> list[str]:
-    return sorted({s["path"] for s in iter_sections(ix)})
+    return sorted({s["path"] for s in section_rows(ix)})
 
 
 def status(cli, ix: Path) -> dict:

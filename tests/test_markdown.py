@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from searcher.ingest import sections_as_text
 from searcher.markdown import _parser, clean_markdown, front_matter
 from searcher.read import read_text
+from searcher.render import sections_text as sections_as_text
 from searcher.segment import segment
 
 FILES = sorted((Path(__file__).parent / "data" / "markdown").glob("*.md"))

@@ -19,7 +19,8 @@ import pytest
 from lxml import html as lhtml
 
 from searcher.clean import clean
-from searcher.ingest import sections_as_text, sections_of_text
+from searcher.ingest import sections_of_text
+from searcher.render import sections_text as sections_as_text
 from tests.conftest import ROOT
 
 PAGES = ROOT / "tests" / "data" / "pages" / "articles.jsonl.gz"

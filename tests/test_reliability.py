@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from searcher.index import update_index
-from searcher.store import iter_sections
+from tests.conftest import section_rows
 
 GOOD = {
     "good-notes.txt": (
@@ -59,7 +59,7 @@ def export_rows(index_dir: Path) -> list[dict]:
     of two copies of a folder compare equal.
     """
     rows = []
-    for row in iter_sections(index_dir):
+    for row in section_rows(index_dir):
         root = row.pop("root")
         row.pop("path")
         row["id"] = row["id"].removeprefix(root.rstrip("/") + "/")

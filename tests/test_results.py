@@ -15,7 +15,7 @@ import pytest
 
 from searcher.index import update_index
 from searcher.query import SearchRequest, search
-from searcher.store import iter_sections
+from tests.conftest import section_rows
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "searcher" / "data" / "schema.json").read_text())
 # vim's default 'errorformat' entry that reads grep-like lines: %f:%l:%c:%m
@@ -135,7 +135,7 @@ def test_color_always_never_and_auto(cli, corpus_index) -> None:
 
 
 def test_therapy_tags_are_never_cut_inside_a_name(cli, corpus_index) -> None:
-    names = {t for s in iter_sections(corpus_index) for t in s["therapies"]}
+    names = {t for s in section_rows(corpus_index) for t in s["therapies"]}
     for columns in ("40", "60", "80"):
         out = cli("search", "--index", corpus_index, "-n", "50", "heroin", env={"COLUMNS": columns}).stdout
         for tags in re.findall(r"\[([^\]\n]*)", out):
@@ -154,7 +154,7 @@ def test_hits_are_grouped_under_their_document(cli, corpus_index, monkeypatch) -
 
 
 def test_kind_filter(cli, corpus_index) -> None:
-    kinds = {s["kind"] for s in iter_sections(corpus_index)}
+    kinds = {s["kind"] for s in section_rows(corpus_index)}
     for kind in kinds:
         data = run_json(cli, corpus_index, "--kind", kind, "heroin")
         assert data["hits"] and {h["kind"] for h in data["hits"]} == {kind}
@@ -219,7 +219,7 @@ def test_minus_excludes_and_plus_requires(cli, corpus_index) -> None:
 
 
 def test_only_exclusions_list_what_is_left(cli, corpus_index) -> None:
-    every = len(list(iter_sections(corpus_index)))
+    every = len(list(section_rows(corpus_index)))
     methadone = run_json(cli, corpus_index, "methadone")["total"]
     data = run_json(cli, corpus_index, "--", "-methadone")
     assert data["total"] == every - methadone and data["hits"]
@@ -248,7 +248,7 @@ def test_a_word_that_matched_nothing_is_named(cli, corpus_index) -> None:
 
 
 def test_title_words_do_not_make_every_section_a_match(cli, corpus_index) -> None:
-    sections = list(iter_sections(corpus_index))
+    sections = list(section_rows(corpus_index))
     holding = [s for s in sections if "heroin" in (s["text"] + " ".join(s["heading_path"])).lower()]
     assert run_json(cli, corpus_index, "heroin")["total"] == len(holding) < len(sections)
 
@@ -267,7 +267,7 @@ def test_the_title_lifts_sections_that_match(tmp_path) -> None:
     (docs / "b.html").write_text(page.format("Other salts"))
     update_index(tmp_path / "index", [docs], workers=1)
     result = search(tmp_path / "index", SearchRequest("lithium dose"))
-    assert [Path(h.doc).name for h in result.hits] == ["a.html", "b.html"]
+    assert [Path(h.section.doc).name for h in result.hits] == ["a.html", "b.html"]
     assert result.hits[0].tier == "some words" and result.total == 2
 
 
@@ -337,7 +337,7 @@ def test_corrections_reach_two_edit_misspellings(cli, docs_index, typo: str, fix
 
 
 def test_spelling_candidates_are_computed_once_per_index_generation(tmp_path) -> None:
-    from searcher import query as q
+    from searcher import correct as q
     from searcher.store import open_index
 
     docs = tmp_path / "docs"
@@ -396,16 +396,18 @@ def test_english_words_are_looked_up_from_a_cache_file(tmp_path) -> None:
 def test_counts_equal_whooshs_own_matcher(corpus_index, query: str) -> None:
     from whoosh.scoring import BM25F
 
-    from searcher import query as q
     from searcher.count import count
+    from searcher.parse import only_exclusions, signs
+    from searcher.query import prepare
+    from searcher.rank import loosen
     from searcher.store import open_index
     from searcher.tag import default_taxonomy
 
     ix = open_index(corpus_index)
     with ix.searcher(weighting=BM25F()) as s:
-        signed, _ = q.signs(query)
-        parsed = q.only_exclusions(q._prepare(signed, ix.schema, s.reader(), default_taxonomy()))
-        for form in (parsed, q.loosen(parsed)):
+        signed, _ = signs(query)
+        parsed = only_exclusions(prepare(signed, ix.schema, s.reader(), default_taxonomy()))
+        for form in (parsed, loosen(parsed)):
             assert count(s, form) == len(set(s.docs_for_query(form))) > 0
 
 
@@ -433,7 +435,7 @@ def test_counts_leave_out_deleted_sections_across_segments(tmp_path, corpus_copy
 
 
 def test_a_total_past_the_bound_is_estimated_and_says_about(cli, corpus_index, monkeypatch) -> None:
-    from searcher import query as q
+    from searcher import count as q
 
     exact = run_json(cli, corpus_index, "heroin", "recovery")
     assert exact["total_exact"] is True

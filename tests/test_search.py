@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from searcher.query import SearchRequest, search
-from searcher.store import iter_sections
+from tests.conftest import section_rows
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "searcher" / "data" / "schema.json").read_text())
 
@@ -114,7 +114,7 @@ def test_acronym_finds_every_section_tagged_with_it(cli, corpus_index, acronym: 
     from searcher.tag import default_taxonomy
 
     tid = default_taxonomy().resolve(acronym)
-    tagged = {s["id"] for s in iter_sections(corpus_index) if tid in s["therapies"]}
+    tagged = {s["id"] for s in section_rows(corpus_index) if tid in s["therapies"]}
     found = hits(cli, corpus_index, acronym)
     assert tagged <= {h["id"] for h in found["hits"]}
     top = found["hits"][0]
@@ -125,7 +125,7 @@ def test_spelled_out_name_finds_the_acronym_only_sections(cli, corpus_index) -> 
     ids = {h["id"] for h in hits(cli, corpus_index, "cognitive behavioral therapy")["hits"]}
     acronym_only = [
         s["id"]
-        for s in iter_sections(corpus_index)
+        for s in section_rows(corpus_index)
         if re.search(r"\bCBT\b", s["text"]) and not re.search(r"cognitive.behavio", s["text"], re.I)
     ]
     assert acronym_only and set(acronym_only) <= ids
@@ -186,8 +186,10 @@ def test_therapy_filter_accepts_any_name_and_repeats(cli, corpus_index) -> None:
 def test_filters_apply_before_ranking_not_to_a_truncated_top_n(corpus_index) -> None:
     everything = search(corpus_index, SearchRequest("heroin", limit=1000))
     last = everything.hits[-1]
-    filtered = search(corpus_index, SearchRequest("heroin", doc_glob=last.doc, section=last.heading, limit=1))
-    assert filtered.hits and filtered.hits[0].doc == last.doc
+    filtered = search(
+        corpus_index, SearchRequest("heroin", doc_glob=last.section.doc, section=last.section.heading, limit=1)
+    )
+    assert filtered.hits and filtered.hits[0].section.doc == last.section.doc
 
 
 def test_doc_glob_and_per_doc(cli, corpus_index) -> None:
@@ -208,7 +210,7 @@ def test_explain_shows_the_query_that_ran(cli, corpus_index) -> None:
 def test_therapies_facets(cli, corpus_index) -> None:
     rows = json.loads(cli("therapies", "--index", corpus_index, "--json").stdout)
     cbt = next(r for r in rows if r["id"] == "cbt")
-    tagged = [s for s in iter_sections(corpus_index) if "cbt" in s["therapies"]]
+    tagged = [s for s in section_rows(corpus_index) if "cbt" in s["therapies"]]
     assert cbt["sections"] == len(tagged) > 0 and cbt["documents"] == len({s["doc"] for s in tagged})
     assert "CBT" in cbt["acronyms"]
 
@@ -275,9 +277,12 @@ def test_snippet_marks_stemmed_matches_where_they_gather() -> None:
 def test_prefix_is_searched_as_typed_not_stemmed(corpus_index) -> None:
     # The parser stems "pers" to "per", which would also find "period" and "perform".
     data = search(corpus_index, SearchRequest("dialect*", limit=50))
-    assert data.hits and all("dialect" in (h.heading + h.text).lower() for h in data.hits)
+    assert data.hits and all("dialect" in (h.section.heading + h.section.text).lower() for h in data.hits)
     narrow = search(corpus_index, SearchRequest("pers*", limit=200))
-    assert all(re.search(r"\bpers", (h.heading + " " + h.text + " " + h.title).lower()) for h in narrow.hits)
+    assert all(
+        re.search(r"\bpers", (h.section.heading + " " + h.section.text + " " + h.section.title).lower())
+        for h in narrow.hits
+    )
 
 
 def test_total_leaves_out_deleted_sections(tmp_path, corpus_copy) -> None:
@@ -293,7 +298,7 @@ def test_total_leaves_out_deleted_sections(tmp_path, corpus_copy) -> None:
     writer.commit(merge=False)  # the deleted records stay in the segment, marked deleted
     after = search(ix, SearchRequest("sobriety", limit=1000))
     assert after.total == len(after.hits) < before.total == len(before.hits)
-    assert not any(h.doc == "001_2190117fb8c6e72a.txt" for h in after.hits)
+    assert not any(h.section.doc == "001_2190117fb8c6e72a.txt" for h in after.hits)
 
 
 def test_snippet_text_has_single_spaces_between_marked_words(cli, corpus_index) -> None:
@@ -340,13 +345,16 @@ def test_colour_on_a_terminal_and_never_with_no_color(corpus_index) -> None:
 )
 def test_a_question_mark_ends_a_question_not_a_wildcard(corpus_index, question: str, heading: str) -> None:
     result = search(corpus_index, SearchRequest(question, limit=5))
-    assert result.suggestion is None and heading in [h.heading for h in result.hits]
+    assert result.suggestion is None and heading in [h.section.heading for h in result.hits]
 
 
 def test_a_multi_word_therapy_name_keeps_its_words_together(corpus_index) -> None:
     result = search(corpus_index, SearchRequest("twelve step", limit=3))
-    assert "step" not in result.hits[0].heading.lower() or "12" in result.hits[0].text
-    assert all(re.search(r"12.step|twelve.step", h.text, re.I) or "twelve-step" in h.therapies for h in result.hits)
+    assert "step" not in result.hits[0].section.heading.lower() or "12" in result.hits[0].section.text
+    assert all(
+        re.search(r"12.step|twelve.step", h.section.text, re.I) or "twelve-step" in h.section.therapies
+        for h in result.hits
+    )
 
 
 def test_a_therapy_name_is_never_corrected(corpus_index) -> None:
@@ -383,6 +391,6 @@ def test_paths_below_the_current_folder_open_from_it(cli, tmp_path, monkeypatch)
 
 def test_filters_alone_list_the_sections_they_keep(cli, corpus_index) -> None:
     data = hits(cli, corpus_index, "--therapy", "cbt")
-    tagged = {s["id"] for s in iter_sections(corpus_index) if "cbt" in s["therapies"]}
+    tagged = {s["id"] for s in section_rows(corpus_index) if "cbt" in s["therapies"]}
     assert {h["id"] for h in data["hits"]} == tagged and data["total"] == len(tagged)
     assert cli("search", "--index", corpus_index).exit_code == 2

@@ -9,8 +9,7 @@ import jsonschema
 import pytest
 
 from searcher.index import update_index
-from searcher.store import iter_sections
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, section_rows
 
 SCHEMA = json.loads((ROOT / "searcher" / "data" / "similar.schema.json").read_text(encoding="utf-8"))
 CBT_DOC = "001_2190117fb8c6e72a.txt"
@@ -26,7 +25,7 @@ def similar_json(cli, ix, *args) -> dict:
 
 
 def cbt_sections_of_other_documents(ix) -> set[str]:
-    return {s["id"] for s in iter_sections(ix) if "cbt" in s["therapies"] and s["doc"] != CBT_DOC}
+    return {s["id"] for s in section_rows(ix) if "cbt" in s["therapies"] and s["doc"] != CBT_DOC}
 
 
 def test_the_cbt_section_finds_the_cbt_sections_of_the_other_articles_first(cli, corpus_index):
@@ -83,7 +82,7 @@ def with_a_copy(tmp_path_factory):
 
 def iter_sections_of(base):
     update_index(base / "first", [base / "corpus"], workers=1)
-    return iter_sections(base / "first")
+    return section_rows(base / "first")
 
 
 def test_near_duplicates_are_marked(cli, with_a_copy):

@@ -87,12 +87,12 @@ def searcher_run(index_dir: Path) -> Callable[[dict], list[tuple[str, str]]]:
             q["query"], section=q.get("section"), therapies=[q["therapy"]] if q.get("therapy") else []
         )
         request.limit = K * 5 if q.get("level") == "doc" else K  # enough sections for K pages
-        return [(h.doc, h.heading) for h in search(index_dir, request).hits]
+        return [(h.section.doc, h.section.heading) for h in search(index_dir, request).hits]
 
     return run
 
 
-def baseline_run(sections: list[dict], workdir: Path) -> Callable[[dict], list[tuple[str, str]]]:
+def baseline_run(sections: list, workdir: Path) -> Callable[[dict], list[tuple[str, str]]]:
     """Plain Whoosh over the same sections: default analyzer and parser, body only, filters ignored."""
     from whoosh import index
     from whoosh.fields import ID, TEXT, Schema
@@ -101,7 +101,7 @@ def baseline_run(sections: list[dict], workdir: Path) -> Callable[[dict], list[t
     ix = index.create_in(str(workdir), Schema(doc=ID(stored=True), heading=ID(stored=True), body=TEXT))
     with ix.writer() as w:
         for s in sections:
-            w.add_document(doc=s["doc"], heading=s["heading"], body=f"{s['heading']}\n{s['text']}")
+            w.add_document(doc=s.doc, heading=s.heading, body=f"{s.heading}\n{s.text}")
 
     def run(q: dict) -> list[tuple[str, str]]:
         with ix.searcher() as searcher:

@@ -1,4 +1,4 @@
-"""Printers for index management: ``status`` and ``forget``, for people."""
+"""Printers for index management: `status`, `forget` and the watcher's runs, for people."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import time
 
 from searcher.docmatch import from_here
 from searcher.errors import printable
+from searcher.models import IndexReport
 
 
 def _when(stamp: float | None) -> str:
@@ -53,3 +54,28 @@ def forget_text(done: dict) -> str:
         f"forgot {printable(from_here(done['root']))}: "
         f"{_plural(done['files'], 'file')}, {_plural(done['sections'], 'section')} removed"
     )
+
+
+def run_line(report: IndexReport, when: float | None = None) -> str:
+    """One line per watch run: ``12:04:31 2 added, 1 changed, 0 removed; 34 sections in 0.21s``."""
+    skipped = f", {report.skipped} skipped" if report.skipped else ""
+    return (
+        f"{time.strftime('%H:%M:%S', time.localtime(when))} {report.added} added, {report.changed} changed, "
+        f"{report.removed} removed{skipped}; {report.sections} section{'' if report.sections == 1 else 's'} "
+        f"in {report.seconds:.2f}s"
+    )
+
+
+def summary(report: IndexReport) -> str:
+    """One line: files added/changed/removed/unchanged/skipped, sections, seconds; links; roots dropped."""
+    line = (
+        f"{report.added} added, {report.changed} changed, {report.removed} removed, "
+        f"{report.unchanged} unchanged, {report.skipped} skipped; "
+        f"{report.sections} section{'' if report.sections == 1 else 's'} indexed in {report.seconds:.2f}s"
+    )
+    if report.links:
+        shown = ", ".join(report.links[:3]) + (", …" if len(report.links) > 3 else "")
+        line += f"; {len(report.links)} link{'' if len(report.links) == 1 else 's'} to a file indexed once: {shown}"
+    if report.forgotten:
+        line += f"; forgot {', '.join(report.forgotten)}"
+    return line
