@@ -102,26 +102,30 @@ def settings_json(settings: Settings, tiers: list[str], corpus: Path) -> dict:
     }
 
 
+def run_benchmark(tiers: list[str], corpus: Path, settings: Settings, queries: list, keep: bool = False) -> dict:
+    """The JSON results of a whole run: the machine, the settings, every tier's figures and the checks."""
+    meta = machine()
+    log(
+        f"{meta['nproc']} CPUs ({meta['cpu']}), {meta['ram_gb']} GB RAM, Python {meta['python']}; corpus {corpus}; "
+        f"{len(queries)} queries"
+    )
+    measured = measure_tiers(tiers, corpus, settings, queries, keep)
+    return {
+        "meta": meta,
+        "settings": settings_json(settings, tiers, corpus),
+        "tiers": measured,
+        "checks": checks(measured),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.report:
         print(render(json.loads(args.report.read_text(encoding="utf-8"))))
         return 0
     corpus = ensure_corpus(args.corpus, args.tiers)
-    queries = load_queries(args.queries)
-    meta = machine()
-    log(
-        f"{meta['nproc']} CPUs ({meta['cpu']}), {meta['ram_gb']} GB RAM, Python {meta['python']}; corpus {corpus}; "
-        f"{len(queries)} queries"
-    )
     settings = Settings(runs=args.runs, cold_query=args.cold_query, workers=args.workers, exclude=args.exclude)
-    tiers = measure_tiers(args.tiers, corpus, settings, queries, args.keep)
-    results = {
-        "meta": meta,
-        "settings": settings_json(settings, args.tiers, corpus),
-        "tiers": tiers,
-        "checks": checks(tiers),
-    }
+    results = run_benchmark(args.tiers, corpus, settings, load_queries(args.queries), args.keep)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     log(f"wrote {args.out}")
