@@ -28,9 +28,10 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(BENCH.parent))
 
-from run import load_queries, percentile  # noqa: E402
+from bench.corpus import load_queries  # noqa: E402
+from bench.measure import percentile  # noqa: E402
 
 CLOCK = time.perf_counter  # --clock cpu: time.process_time, for a machine other work keeps busy
 
