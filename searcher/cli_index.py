@@ -24,7 +24,7 @@ class _Progress:
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
             env = environment()
-            if total < 50 or not env.err_isatty:
+            if total < 50 or not env.stderr_isatty:
                 return
             self.bar = click.progressbar(length=total, label="indexing", file=env.err)
             self.bar.__enter__()

@@ -79,3 +79,14 @@ def test_from_process_reads_columns_and_no_color(monkeypatch) -> None:
     assert env.columns == 77 and env.no_color and env.search_width() == 77
     monkeypatch.setenv("COLUMNS", "wide")
     assert Environment.from_process().columns is None
+
+
+def test_progress_bar_only_when_stderr_is_a_terminal(tmp_path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(60):  # enough files for a bar
+        (docs / f"n{i}.txt").write_text(f"Note {i}\n\nword{i} here.\n")
+    shown = run(Environment(stderr_isatty=True), "index", docs, "--index", tmp_path / "a", "--workers", "0")
+    assert shown.exit_code == 0 and "indexing" in shown.stderr and "60 added" in shown.stderr
+    hidden = run(Environment(stderr_isatty=False), "index", docs, "--index", tmp_path / "b", "--workers", "0")
+    assert hidden.exit_code == 0 and "indexing" not in hidden.stderr and "60 added" in hidden.stderr
