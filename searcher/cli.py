@@ -18,7 +18,7 @@ import click
 from searcher.environment import Environment, ExitStatus
 from searcher.locations import default_index
 
-__all__ = ["default_index", "environment", "fail", "index_option", "main", "utf8", "warn"]
+__all__ = ["default_index", "environment", "fail", "index_option", "main", "print_out", "say", "utf8", "warn"]
 
 
 def fail(message: str) -> None:
@@ -40,6 +40,11 @@ def environment() -> Environment:
     if not isinstance(root.obj, Environment):
         root.obj = Environment.from_process()
     return root.obj
+
+
+def print_out(text: str, nl: bool = True) -> None:
+    """``text`` on the command's stdout: results, for people or programs."""
+    click.echo(text, file=environment().out, nl=nl)
 
 
 def say(message: str) -> None:

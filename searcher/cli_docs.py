@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from searcher.cli import environment, fail, index_option, utf8
+from searcher.cli import environment, fail, index_option, print_out, utf8
 from searcher.locations import default_index
 
 
@@ -23,7 +23,7 @@ def clean_cmd(file: Path) -> None:
         text, name = decode(sys.stdin.buffer.read(), "<stdin>"), "-"
     else:
         text, name = read_text(file), file.name
-    click.echo(sections_text(sections_of_text(text, name)), file=environment().out, nl=False)
+    print_out(sections_text(sections_of_text(text, name)), nl=False)
 
 
 @click.command("export")
@@ -46,7 +46,7 @@ def export_cmd(index_dir: Path | None, fmt: str, index_name: str, as_mapping: bo
 
     out = environment().out
     if as_mapping:
-        click.echo(export.mapping_text(), file=out)
+        print_out(export.mapping_text())
         return
     where = index_dir or default_index()
     lines = export.bulk(where, index_name) if fmt == "bulk" else export.jsonl(where)
@@ -67,8 +67,7 @@ def sections_cmd(doc: str | None, index_dir: Path | None) -> None:
     sections = list(iter_sections(index_dir or default_index(), doc))
     if not sections:
         fail(f"no document matches {doc!r}" if doc else "the index holds no sections")
-    env = environment()
-    click.echo(outline(sections, env.width()), file=env.out)
+    print_out(outline(sections, environment().width()))
 
 
 @click.command("therapies")
@@ -77,13 +76,7 @@ def sections_cmd(doc: str | None, index_dir: Path | None) -> None:
 def therapies_cmd(index_dir: Path | None, as_json: bool) -> None:
     """Every therapy in the taxonomy, with its section and document counts and aliases."""
     from searcher.facets import facets
-    from searcher.render import therapies_table
+    from searcher.render import therapies_table, to_json
 
     rows = facets(index_dir or default_index())
-    if as_json:
-        import json
-
-        text = json.dumps(rows, ensure_ascii=False, indent=2)
-    else:
-        text = therapies_table(rows)
-    click.echo(text, file=environment().out)
+    print_out(to_json(rows, indent=2) if as_json else therapies_table(rows))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from searcher.cli import environment, fail, index_option, say, utf8, warn
+from searcher.cli import environment, fail, index_option, print_out, say, utf8, warn
 from searcher.environment import ExitStatus
 from searcher.locations import default_index, roots_to_index
 
@@ -112,7 +112,7 @@ def index_cmd(
 
         from searcher.render import JSON_VERSION, to_json
 
-        click.echo(to_json({"version": JSON_VERSION, **asdict(report)}), file=environment().out)
+        print_out(to_json({"version": JSON_VERSION, **asdict(report)}))
 
 
 def _watch(index_dir: Path, roots, rebuild: bool, workers, debounce: float, poll: bool, options: dict) -> None:
@@ -137,16 +137,11 @@ def _watch(index_dir: Path, roots, rebuild: bool, workers, debounce: float, poll
 def status_cmd(index_dir: Path | None, as_json: bool) -> None:
     """The index's roots, files, sections and last run, and the files changed on disk since (stale)."""
     from searcher.manage import status
+    from searcher.render import to_json
+    from searcher.render.indexing import status_text
 
     st = status(index_dir or default_index())
-    if as_json:
-        from searcher.render import to_json
-
-        click.echo(to_json(st), file=environment().out)
-    else:
-        from searcher.render.indexing import status_text
-
-        click.echo(status_text(st), file=environment().out)
+    print_out(to_json(st) if as_json else status_text(st))
 
 
 @click.command("forget")

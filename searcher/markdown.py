@@ -18,7 +18,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from searcher.clean import _blank_hidden, _markup_to_text, normalize_space
+from searcher.fragments import blank_hidden, markup_to_text, normalize_space
 from searcher.models import Block
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -127,7 +127,7 @@ class _Walker:
         self.blocks.append(Block("code", code, first, end=first + code.count("\n")))
 
     def _html(self, token: Token) -> None:
-        self._add("para", _markup_to_text(_blank_hidden(token.content)), token.map)
+        self._add("para", markup_to_text(blank_hidden(token.content)), token.map)
 
     def walk(self, tokens: list[Token]) -> list[Block]:
         for token in tokens:

@@ -21,6 +21,7 @@ from lxml import etree
 from searcher.content import main_content
 from searcher.htmltags import TEXT_BLOCKS
 from searcher.models import Block
+from searcher.read import HAS_WORD, fold_space
 from searcher.tree import drop
 
 # Plain etree elements: lxml.html's element classes cost a lookup per node and add nothing here.
@@ -61,8 +62,6 @@ _BLOCKS = TEXT_BLOCKS  # a line break stays inside its paragraph
 _LISTS = frozenset(["ul", "ol", "menu"])
 _PERMALINK = re.compile(r"^[\s¶§#🔗⚓]*$")
 _GLYPH_EDGES = re.compile(r"^[\s¶§🔗⚓]+|[\s¶§🔗⚓]+$|\s+#$")
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
-_HAS_WORD = re.compile(r"\w")
 _WORD = re.compile(r"\w{3,}")
 MAX_LXML_LINE = 65535
 # Class names of the boxes documentation tools put notes in (Sphinx, DocBook, AsciiDoc).
@@ -90,19 +89,14 @@ def page_title(root: etree._Element) -> str:
     """``og:title``, else ``<title>``; the main ``h1`` is the caller's last resort."""
     for meta in root.iter("meta"):
         if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title"):
-            title = normalize(meta.get("content") or "")
+            title = fold_space(meta.get("content") or "")
             if title:
                 return title
     for title in root.iterfind("head/title"):  # not an icon's <svg><title>
-        text = normalize("".join(title.itertext()))
+        text = fold_space("".join(title.itertext()))
         if text:
             return text
     return ""
-
-
-def normalize(text: str) -> str:
-    """Every run of white space as one space."""
-    return _SPACES.sub(" ", text).strip()
 
 
 def _hidden(el: etree._Element) -> bool:
@@ -197,10 +191,10 @@ class _Walker:
         if kind == "code":
             text = "\n".join(r.rstrip() for r in raw.strip("\n").splitlines())
         else:
-            text = normalize(raw)
+            text = fold_space(raw)
             if kind == "heading":
                 text = _GLYPH_EDGES.sub("", text)
-        if not _HAS_WORD.search(text):
+        if not HAS_WORD.search(text):
             return
         line += raw[: len(raw) - len(raw.lstrip())].count("\n")  # text that starts under its tag
         self.blocks.append(Block(kind, text, line, depth, level, line + raw.strip().count("\n"), anchor))

@@ -42,6 +42,8 @@ _SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1e]")
 _OVERSTRIKE = re.compile(r"[^\x08\n](?:\x08[^\x08\n])+")
 # Bidirectional embeddings, overrides and isolates: they can make a printed line
 # read differently from what it holds.  Kept in the index and in JSON (escaped).
+SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")  # every kind of white space
+HAS_WORD = re.compile(r"\w")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _FALLBACK = "searcher-cp1252"
 
@@ -73,6 +75,11 @@ def strip_controls(text: str, bidi: bool = False) -> str:
         text = _OVERSTRIKE.sub(_overstruck, text)
     text = _SEPARATORS.sub(" ", _TERMINAL.sub("", text))
     return _BIDI.sub("", text) if bidi else text
+
+
+def fold_space(text: str) -> str:
+    """Every run of white space (no-break and zero-width spaces too) as one space, none at the ends."""
+    return SPACES.sub(" ", text).strip()
 
 
 def escape_bidi(text: str) -> str:

@@ -9,17 +9,17 @@ stays, and only headings are headings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.exceptions import ParserRejectedMarkup
 
-from searcher.clean import clean_text, normalize_space
+from searcher.fragments import normalize_space, parse_fragment
 from searcher.htmltags import BLOCK_TAGS as _BLOCK_TAGS
 from searcher.models import Block
+from searcher.read import HAS_WORD
+from searcher.text import clean_plain
 
-_HAS_WORD = re.compile(r"\w")
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _DROP_TAGS = (
     "script",
@@ -103,13 +103,13 @@ def _blocks_of(soup: BeautifulSoup) -> Iterator[tuple[str, str, int, int, int]]:
 def soup_blocks(text: str) -> list[Block]:
     """The blocks of a page, every visible word kept; markup the parser rejects is read as text."""
     try:
-        soup = BeautifulSoup(cut_unclosed_comment(text), "html.parser")
+        soup = parse_fragment(cut_unclosed_comment(text))
     except ParserRejectedMarkup:
-        return clean_text(text)
+        return clean_plain(text)
     blocks: list[Block] = []
     for kind, raw, line, depth, level in _blocks_of(soup):
         text = normalize_space(raw)
-        if _HAS_WORD.search(text):
+        if HAS_WORD.search(text):
             # Text nodes of a real page are text: "&lt;div&gt;" in it is a word, not a tag.
             line += raw[: len(raw) - len(raw.lstrip())].count("\n")  # text that starts under its tag
             blocks.append(Block(kind, text, line, depth, level, line + raw.strip().count("\n")))

@@ -17,19 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from searcher.boilerplate import drop_boilerplate, strip_calls_to_action
-from searcher.clean import (
-    _ATX_HEADING,
-    _BULLET,
-    _EMPHASIS,
-    _HAS_WORD,
-    _PSEUDO_TAG,
-    _blank_hidden,
-    _ListDepth,
-    fix_fragments,
-    normalize_space,
-    split_glued_heading,
-)
+from searcher.fragments import PSEUDO_TAG, blank_hidden, fix_fragments, normalize_space
 from searcher.models import Block
+from searcher.read import HAS_WORD
+
+_ATX_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_BULLET = re.compile(r"^(?:[\u2022\u25e6\u25aa\u25cf\u25cb\u00b7\u2023\u2043\u2013\u2014*-]|o(?=\s))\s*")
+# A heading glued to the end of a sentence: "...these boundariesThe Role of Professional Treatment".
+_GLUED_TAIL = r"[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??"
+_GLUED_END = re.compile(rf"[a-z0-9)][.!?]?{_GLUED_TAIL}$")
+_GLUED = re.compile(rf"(?P<head>.*?[a-z0-9)][.!?]?)(?P<tail>{_GLUED_TAIL})$")
 
 # Share of a document's text lines that carry on a sentence from the line
 # above: 0.000-0.017 in the scraped corpus files, 0.053-0.71 in 30 wrapped texts
@@ -63,7 +61,7 @@ class Line:
 
 def strip_tags(line: str) -> str:
     """Wrapped text's markup: whole tags of HTML names only; "<src>" or "<No menu>" are words."""
-    return _PSEUDO_TAG.sub(" ", line) if "<" in line else line
+    return PSEUDO_TAG.sub(" ", line) if "<" in line else line
 
 
 def _read_line(number: int, raw: str, fix: Callable[[str], str]) -> Line | None:
@@ -99,7 +97,7 @@ def read_lines(text: str, scraped: bool = True) -> list[Line | None]:
     only whole tags go.
     """
     fix = fix_fragments if scraped else strip_tags
-    return [_read_line(n, raw, fix) for n, raw in enumerate(_LINE_BREAK.split(_blank_hidden(text)), 1)]
+    return [_read_line(n, raw, fix) for n, raw in enumerate(_LINE_BREAK.split(blank_hidden(text)), 1)]
 
 
 def _starts_lower(text: str) -> bool:
@@ -136,7 +134,7 @@ def _block(kind: str, text: str, line: int, depth: int = 0, level: int = 0, end:
     text = strip_calls_to_action(normalize_space(text))
     if kind == "item":
         text = text.lstrip(".,;: ")
-    if not _HAS_WORD.search(text):
+    if not HAS_WORD.search(text):
         return None
     return Block(kind, text, line, depth, level, end)
 
@@ -153,7 +151,7 @@ def _depths(lines: list[Line | None], wrapped: bool) -> dict[int, int]:
             continue
         if ln.kind == "item":
             depths[ln.number], item_indent = lists.depth(ln.indent, ln.glyph), ln.indent
-        elif _HAS_WORD.search(ln.text) and not (wrapped and ln.indent > item_indent >= 0):
+        elif HAS_WORD.search(ln.text) and not (wrapped and ln.indent > item_indent >= 0):
             lists.reset()
             item_indent = -1
     return depths
@@ -240,3 +238,47 @@ def clean_plain(text: str) -> list[Block]:
     lines = read_lines(text, scraped=False)
     blocks = wrapped_blocks(lines) if is_wrapped(lines) else scraped_blocks(read_lines(text))
     return drop_boilerplate(blocks)
+
+
+def split_glued_heading(text: str) -> tuple[str, str] | None:
+    """Split "sentence endThe Heading" into (sentence, heading), or None."""
+    cut = max(0, len(text) - 160)
+    cut = text.rfind(" ", 0, cut) + 1 if cut else 0
+    m = _GLUED.match(text, cut) if _GLUED_END.search(text, cut) else None
+    if not m:
+        return None
+    head, tail = text[: m.start("tail")], m["tail"]
+    if len(head.split()) < 5 or head.endswith(" ") or "." in tail.rstrip("?"):
+        return None
+    glued = head.rsplit(" ", 1)[-1]  # what the heading is stuck to: "boundaries" of "boundariesThe"
+    if glued[-1] not in ".!?)" and (glued[0].isupper() or len(glued) < 3):
+        return None  # a word with inner capitals: PostgreSQL, YouTube, McDonald, iPhone
+    words = [w for w in tail.split() if len(w) > 3]
+    capitalised = sum(w[0].isupper() for w in words)
+    if not tail.endswith("?") and capitalised * 2 < len(words):
+        return None
+    return head, tail
+
+
+class _ListDepth:
+    """Depth of list items from indentation and glyph, like a Markdown list."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, str]] = []
+
+    def reset(self) -> None:
+        self.stack.clear()
+
+    def depth(self, indent: int, glyph: str) -> int:
+        stack = self.stack
+        while stack and indent < stack[-1][0]:
+            stack.pop()
+        if not stack or indent > stack[-1][0]:
+            stack.append((indent, glyph))
+            return len(stack) - 1
+        for i, (ind, g) in enumerate(stack):
+            if g == glyph and ind == indent:
+                del stack[i + 1 :]
+                return i
+        stack.append((indent, glyph))
+        return len(stack) - 1

@@ -11,9 +11,9 @@ from searcher.read import escape_bidi
 JSON_VERSION = 1
 
 
-def to_json(data: object) -> str:
+def to_json(data: object, indent: int | None = None) -> str:
     """``data`` as JSON that keeps text as UTF-8 but spells out the bidirectional controls."""
-    return escape_bidi(json.dumps(data, ensure_ascii=False))
+    return escape_bidi(json.dumps(data, ensure_ascii=False, indent=indent))
 
 
 def section_json(s: Section) -> dict:

@@ -1,0 +1,140 @@
+"""The tools for what scraped text carries: broken fragments of markup.
+
+``< li >``, ``li >``, stray ``>``, ``<font ... style=...>`` are normalised
+into real markup and handed to BeautifulSoup, or removed by a rule that
+covers their whole class, so that no markup is left and no real word is lost.
+"""
+
+from __future__ import annotations
+
+import html
+import html.entities
+import re
+import warnings
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+from bs4.exceptions import ParserRejectedMarkup
+
+from searcher.htmltags import BLOCK_TAGS
+from searcher.read import fold_space
+
+# A line holding more tags than this is whole markup, read by rule: nested
+# 50,000 deep, BeautifulSoup's tree took minutes.
+MAX_FRAGMENT_TAGS = 2000
+# Tag names that mark structure; any of them may appear as a scraper fragment.
+TAG_NAMES = sorted(
+    BLOCK_TAGS
+    | {
+        "a",
+        "abbr",
+        "b",
+        "code",
+        "em",
+        "font",
+        "head",
+        "i",
+        "img",
+        "s",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "u",
+    }
+)
+# Names that can stand as an orphan tail ("li >", "Li > ul"): not English words.
+_TAIL_NAMES = "li|ul|ol|em|strong|font|span|div|br|p|b|u|h[1-6]|td|tr|th|table|tbody|center|dd|dt|dl"
+_NAMES_RE = "|".join(sorted(TAG_NAMES, key=len, reverse=True))
+
+# A tag written with spaces inside ("< li >", "< ul type = 'circle' >", "< br />").
+PSEUDO_TAG = re.compile(
+    rf"<\s*(/?)\s*({_NAMES_RE})\b((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)\s*(/?)\s*>",
+    re.IGNORECASE,
+)
+# What is left of a tag whose ">" was lost: "<strong Techniques", "<font color='x'".
+_TAG_HEAD = re.compile(
+    rf"<\s*/?\s*(?:{_NAMES_RE})\b(?:\s+[\w-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s<>\"']+))*\s*/?",
+    re.IGNORECASE,
+)
+# Orphan tails: "li >", "LI >", "Li > ul", "</li >" without its "<".
+_TAG_TAIL = re.compile(
+    rf"(?<![\w<])/?(?:{_TAIL_NAMES})\s*>(?:\s*/?(?:{_TAIL_NAMES})\b(?:\s*>)?)*",
+    re.IGNORECASE,
+)
+_ANY_TAG = re.compile(r"<[^<>]*>")
+# What a browser never shows: comments, scripts and styles.  In scraped text
+# one that is never closed ends with its line, so a stray "<!--" costs no more.
+_HIDDEN = re.compile(
+    r"<!--(?:.*?-->|[^\n]*)|<\s*(script|style)\b(?:.*?<\s*/\s*\1\s*>|[^\n]*)",
+    re.DOTALL | re.IGNORECASE,
+)
+_EDGE_JUNK = re.compile(r"^[\s<>]+|[\s<>]+$")
+_ESCAPED_QUOTE = re.compile(r"\\+(?=['\"\u2018\u2019\u201c\u201d])")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[,.;:!?](?:\s|$))")
+
+
+def parse_fragment(markup: str) -> BeautifulSoup:
+    """BeautifulSoup's html.parser tree of ``markup``, without its warnings.
+
+    A line of text may look like a URL or a file name, and an XHTML page
+    parses fine as HTML: neither deserves a warning on the user's terminal.
+    The warnings are silenced here only, not for the whole process.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(markup, "html.parser")
+
+
+def blank_hidden(text: str) -> str:
+    """Remove comments, scripts and styles but keep their newlines, so line numbers hold."""
+    if "<" not in text:
+        return text
+    return _HIDDEN.sub(lambda m: "\n" * m.group().count("\n"), text)
+
+
+_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+
+
+def _known_entity(m: re.Match) -> str:
+    return m.group() if m[1] + ";" in html.entities.html5 else "&amp;" + m.group()[1:]
+
+
+def markup_to_text(line: str) -> str:
+    """A line's text as BeautifulSoup reads it; block tags keep words apart.
+
+    An unknown entity is written out first: BeautifulSoup drops its ``;``
+    (``&foo;bar`` would come out as ``&foobar``).
+    """
+    line = _ENTITY.sub(_known_entity, line)
+    if line.count("<") > MAX_FRAGMENT_TAGS:  # markup, not fragments: BeautifulSoup's tree costs its depth a node
+        return html.unescape(_ANY_TAG.sub(" ", line))
+    try:
+        soup = parse_fragment(line)
+    except ParserRejectedMarkup:  # e.g. "<![...]>" in prose about markup
+        return html.unescape(_ANY_TAG.sub(" ", line))
+    for tag in soup.find_all(BLOCK_TAGS):
+        tag.insert_before(" ")
+        tag.insert_after(" ")
+    return soup.get_text()
+
+
+def fix_fragments(line: str) -> str:
+    """Remove the scraper's broken markup from one line of text, keeping every word."""
+    if "<" in line or ">" in line or "&" in line:
+        line = PSEUDO_TAG.sub(lambda m: f"<{m[1]}{m[2].lower()}{m[3]}{m[4]}>", line)
+        if "<" in line or "&" in line:
+            line = markup_to_text(line)
+        line = _TAG_HEAD.sub(" ", line)
+        line = _TAG_TAIL.sub(" ", line)
+        line = _EDGE_JUNK.sub("", line)
+    if "\\" in line:
+        line = _ESCAPED_QUOTE.sub("", line)
+    return line
+
+
+def normalize_space(text: str) -> str:
+    """Collapse every kind of white space to one space and tidy space before punctuation."""
+    return _SPACE_BEFORE_PUNCT.sub("", fold_space(text))
