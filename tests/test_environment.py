@@ -90,3 +90,11 @@ def test_progress_bar_only_when_stderr_is_a_terminal(tmp_path) -> None:
     assert shown.exit_code == 0 and "indexing" in shown.stderr and "60 added" in shown.stderr
     hidden = run(Environment(stderr_isatty=False), "index", docs, "--index", tmp_path / "b", "--workers", "0")
     assert hidden.exit_code == 0 and "indexing" not in hidden.stderr and "60 added" in hidden.stderr
+
+
+def test_similar_fits_the_width_like_search(corpus_index) -> None:
+    target = "000_fd7004bbd8f47188.txt:20"
+    piped = run(Environment(), "similar", "--index", corpus_index, target)
+    assert piped.exit_code == ExitStatus.MATCH and widest_hit_line(piped.stdout) > 100  # piped: never cut
+    narrow = run(Environment(columns=60), "similar", "--index", corpus_index, target)
+    assert narrow.exit_code == ExitStatus.MATCH and widest_hit_line(narrow.stdout) <= 60
