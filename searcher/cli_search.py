@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from searcher.cli import environment, fail, index_option, quiet_stdout, say, utf8
+from searcher.cli import environment, fail, index_option, quiet_stdout, say, utf8, warn
 from searcher.environment import ExitStatus
 from searcher.locations import DEFAULT_CORPUS, default_index
 
@@ -93,10 +93,14 @@ def _search_or_build(index_dir: Path | None, request):
 
     where = index_dir or default_index()
     try:
-        return search(where, request)
+        result = search(where, request)
     except IndexMissing:
         if index_dir is not None or not DEFAULT_CORPUS.is_dir():  # never build into a folder the user named
             raise
+    else:
+        if result.outdated:
+            warn(f"index at {where} was written by another searcher; update it: searcher index --index {where}")
+        return result
     from searcher.cli_index import run_index
     from searcher.render.indexing import summary
 

@@ -113,6 +113,12 @@ def _execute(run: _Run, workers: int, lock) -> None:
     with IndexWriter(run.index_dir, damaged_ok=run.rebuild) as writer:
         if writer.recreated:  # a damaged index rebuilt: every root is read again
             run.full, run.targets = True, list(run.manifest.roots)
+        elif writer.outdated and not run.full:
+            run.warn(f"index at {run.index_dir} was written by another version of searcher: reading every file again")
+            run.full = True
+            run.targets = run.targets if run.only else list(run.manifest.roots)
+        if run.full:
+            writer.renew_schema()
         run.old = _known_files(run, writer)
         found = scan(run.targets, run.manifest.globs, run.warn)
         pause("scan")

@@ -102,6 +102,7 @@ class SearchResult:
     explain: str
     unmatched: list[str] = field(default_factory=list)  # typed words no section holds
     exact: bool = True  # False when ``total`` is an estimate
+    outdated: bool = False  # the index was written with another analysis: `searcher index` redoes it
 
 
 @dataclass

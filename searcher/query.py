@@ -26,6 +26,7 @@ from searcher.correct import correct, unmatched
 from searcher.count import total
 from searcher.expand import expand_therapies, identifiers
 from searcher.filters import build_filter
+from searcher.format import is_current
 from searcher.hits import body_terms, collect
 from searcher.models import ALL_WORDS, SOME_WORDS, Hit, SearchRequest, SearchResult
 from searcher.parse import drop_question_marks, only_exclusions, parse, phrases_as_words, signs
@@ -42,7 +43,9 @@ def search(index_dir: Path, request: SearchRequest, taxonomy: Taxonomy | None = 
     taxonomy = taxonomy or default_taxonomy()
     ix = open_index(index_dir)
     with ix.searcher(weighting=weighting()) as searcher:
-        return run(searcher, ix.schema, request, taxonomy)
+        result = run(searcher, ix.schema, request, taxonomy)
+    result.outdated = not is_current(ix.schema)
+    return result
 
 
 def prepare(text: str, schema, reader, taxonomy: Taxonomy) -> Query:

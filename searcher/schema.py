@@ -194,6 +194,11 @@ def width(raw: str) -> int:
     return max(1, len(_leaves(raw)))
 
 
+# Raised whenever what IdentifierFilter makes of a word changes: an index written
+# with another version is read again whole by the next `searcher index`.
+ANALYSIS_VERSION = 1
+
+
 class IdentifierFilter(Filter):
     """Lower-cases, folds accents, maps British to American spelling, stems,
     drops stop words, and (when indexing) adds the parts of identifiers.
@@ -204,8 +209,11 @@ class IdentifierFilter(Filter):
     of its words) finds it too.
     """
 
+    def __init__(self) -> None:
+        self.version = ANALYSIS_VERSION  # pickled with the index's schema
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, IdentifierFilter)
+        return isinstance(other, IdentifierFilter) and vars(self) == vars(other)
 
     def __call__(self, tokens):
         pos = 0

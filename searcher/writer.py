@@ -17,6 +17,7 @@ from whoosh import index as windex
 from whoosh.writing import CLEAR
 
 from searcher.errors import IndexDamaged, IndexMissing, SearcherError
+from searcher.format import field_signature, is_current
 from searcher.lock import take_lock
 from searcher.models import Section
 from searcher.schema import TOKEN, make_schema
@@ -92,6 +93,7 @@ class IndexWriter:
     def __init__(self, index_dir: Path, damaged_ok: bool = False) -> None:
         self.index_dir, self.damaged_ok = index_dir, damaged_ok
         self.recreated = False
+        self.outdated = False  # the index was written with another schema (another analysis)
         self.indexed: set[str] = set()
         self.writer = None
 
@@ -104,10 +106,19 @@ class IndexWriter:
             if not _in_index(self.index_dir, err):
                 raise
             raise write_error(self.index_dir, err) from None
-        for name, ftype in make_schema().items():  # an index of an older format gains the new fields
+        self.outdated = not is_current(self.writer.schema)
+        return self
+
+    def renew_schema(self) -> None:
+        """Write with today's schema: for a run that writes every record again (a CLEAR
+        commit), so that an index of an older analysis loses it entirely."""
+        fresh, schema = make_schema(), self.writer.schema
+        for name in list(schema.names()):
+            if name not in fresh or field_signature(schema[name]) != field_signature(fresh[name]):
+                self.writer.remove_field(name)
+        for name, ftype in fresh.items():
             if name not in self.writer.schema:
                 self.writer.add_field(name, ftype)
-        return self
 
     def _indexed_files(self) -> set[str]:
         """The file terms of the last commit; creates the index if there is none."""
