@@ -262,22 +262,17 @@ class Watcher:
     def _differs(self, paths: set[str]) -> bool:
         """Whether any touched file is not as the index's file list has it."""
         files = load_manifest(self.index_dir).files
-        for path in paths:
-            entry = files.get(path) or files.get(str(Path(path).resolve()))
-            try:
-                st = os.stat(path)
-            except OSError:
-                st = None
-            if st is None:
-                if entry is not None:
-                    return True
-            elif (
-                entry is None
-                or not stat.S_ISREG(st.st_mode)
-                or (entry.get("size"), entry.get("mtime")) != (st.st_size, st.st_mtime_ns)
-            ):
-                return True
-        return False
+        return any(_stale(path, files.get(path) or files.get(str(Path(path).resolve()))) for path in paths)
+
+
+def _stale(path: str, entry: dict | None) -> bool:
+    """Whether the file at ``path`` differs from ``entry``, the index's record of it (None: no record)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return entry is not None
+    same = entry is not None and (entry.get("size"), entry.get("mtime")) == (st.st_size, st.st_mtime_ns)
+    return not (same and stat.S_ISREG(st.st_mode))
 
 
 def _terminate(signum, frame) -> None:
