@@ -30,7 +30,7 @@ from searcher.format import is_current
 from searcher.hits import body_terms, collect
 from searcher.models import ALL_WORDS, SOME_WORDS, Hit, SearchRequest, SearchResult
 from searcher.parse import drop_question_marks, only_exclusions, parse, phrases_as_words, signs
-from searcher.rank import loosen, ranked
+from searcher.rank import loosen, ranked, relax_common
 from searcher.scoring import weighting
 from searcher.store import open_index
 from searcher.tag import Taxonomy, default_taxonomy
@@ -83,7 +83,7 @@ def queries_for(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) ->
     ]
     return _Queries(
         typed=typed,
-        strict=strict,
+        strict=relax_common(strict, searcher, required),
         loose=loosen(strict, required),
         filt=build_filter(request, searcher, taxonomy),
         suggestion=corrected if corrected != signed else None,
