@@ -26,6 +26,7 @@ def run_json(cli, index, *args: str) -> dict:
     result = cli("search", "--json", "--index", index, "-n", "200", *args)
     assert result.exit_code in (0, 1), result.stderr
     data = json.loads(result.stdout)
+    assert result.exit_code == (0 if data["hits"] else 1)  # 0 when something matched, 1 when nothing did
     validate(data)
     return data
 

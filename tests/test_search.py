@@ -24,6 +24,7 @@ def hits(cli, index, *args: str) -> dict:
     result = cli("search", "--json", "--index", index, "-n", "200", *args)
     assert result.exit_code in (0, 1), result.stderr
     data = json.loads(result.stdout)
+    assert result.exit_code == (0 if data["hits"] else 1)  # 0 when something matched, 1 when nothing did
     jsonschema.validate(data, SCHEMA)
     return data
 

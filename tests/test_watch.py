@@ -22,7 +22,9 @@ from tests.watching import Watch, generation, note, rss_kib, wait_until, write
 def found(cli, ix, word: str) -> list[str]:
     result = cli("search", "--json", "--index", ix, word)
     assert result.exit_code in (0, 1), result.stderr
-    return sorted(h["doc"] for h in json.loads(result.stdout)["hits"])
+    hits = json.loads(result.stdout)["hits"]
+    assert result.exit_code == (0 if hits else 1)  # 0 when something matched, 1 when nothing did
+    return sorted(h["doc"] for h in hits)
 
 
 def clean_build(docs, tmp_path) -> list[dict]:
