@@ -158,11 +158,11 @@ def scan(roots: Iterable[Path | str], globs: dict[str, list[str]] | None = None,
     result = Scan()
     for given in roots:
         root = canonical(given)
-        if root.is_file():
-            candidates: Iterable[tuple[Path, Path]] = [(root, root.parent)]
-        elif root.is_dir():
+        if root.is_dir():
             walker = _Walker(root, Globs((globs or {}).get(str(root), ())), warn)
-            candidates = ((p, root) for p in walker.walk())
+            candidates: Iterable[tuple[Path, Path]] = ((p, root) for p in walker.walk())
+        elif os.path.lexists(root):  # a file, or a pipe or device that reading skips, saying what it is
+            candidates = [(root, root.parent)]
         else:
             warn(f"{given}: no such file or folder")
             continue

@@ -405,7 +405,6 @@ def test_unreadable_or_special_file_at_scan(docs, tmp_path, reference, kind):
     assert [r for r in export_rows(tmp_path / "index") if r["doc"] in GOOD] == reference
 
 
-@pytest.mark.xfail(strict=True, reason="a special file named on the command line is warned about as missing")
 def test_a_special_file_named_as_a_root_is_warned_about_as_what_it_is(tmp_path):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
