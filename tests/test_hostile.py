@@ -361,3 +361,16 @@ def test_doc_globs_cannot_reach_outside_the_root(rooted, glob):
         assert all((root / h["doc"]).is_file() for h in json.loads(found.stdout)["hits"])
         outline = invoke("sections", "--index", ix, pattern)
         assert "outsideword" not in outline.stdout and "Secret" not in outline.stdout
+
+
+def test_doc_globs_reach_what_is_inside_the_root(rooted):
+    """The control for the test above: the same filter does find the documents of the root."""
+    root, _, ix = rooted
+    for pattern, doc in (
+        ("nested/*", "nested/deeper/low.md"),
+        ("*.txt", "top.txt"),
+        (str(root / "top.txt"), "top.txt"),
+    ):
+        found = invoke("search", "--json", "--index", ix, "--doc", pattern, "insideword")
+        assert found.exit_code == 0, (pattern, found.stderr)
+        assert {h["doc"] for h in json.loads(found.stdout)["hits"]} == {doc}, pattern
