@@ -20,7 +20,11 @@ def loosen(query: Query, required: list[Query] | None = None) -> Query:
     """The "some of the words" form of an all-words query.
 
     NOT clauses and ``+word`` clauses stay required; the other words are OR-ed.
+    A therapy's name typed alone (its words OR its tag) loosens its words.
     """
+    if isinstance(query, Or) and any(isinstance(q, And) for q in query.subqueries):
+        loose = [loosen(q, required) for q in query.subqueries]
+        return query if loose == list(query.subqueries) else Or(loose, boost=query.boost)
     if not isinstance(query, And):
         return query
     required = required or []

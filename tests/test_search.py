@@ -65,7 +65,7 @@ def test_human_output_names_file_line_and_section(cli, corpus_index, monkeypatch
     assert second == "  37: Contingency Management (CM) for heroin addiction"
     assert third == "      [cbt, contingency-management, dbt]"  # therapies that do not fit go on their own line
     assert "\x1b[" not in result.stdout  # not a terminal: no colour
-    assert result.stdout.rstrip().splitlines()[-1] == "4 matching sections"
+    assert result.stdout.rstrip().splitlines()[-1] == "19 matching sections, 10 shown"  # 4 hold both words
 
 
 def test_exit_status_follows_ripgrep(cli, corpus_index) -> None:
