@@ -64,13 +64,19 @@ _TAG_TAIL = re.compile(
     re.IGNORECASE,
 )
 _ANY_TAG = re.compile(r"<[^<>]*>")
+# Addresses written in angle brackets, as e-mail and CommonMark write them:
+# <scheme://...>, <mailto:...> and <user@host> (not <st1:place>, a Word tag).
+_AUTOLINK = re.compile(
+    r"<([A-Za-z][A-Za-z0-9+.-]{1,31}://[^\s<>]*|mailto:[^\s<>]+|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)>"
+)
 # What a browser never shows: comments, scripts and styles.  In scraped text
 # one that is never closed ends with its line, so a stray "<!--" costs no more.
 _HIDDEN = re.compile(
     r"<!--(?:.*?-->|[^\n]*)|<\s*(script|style)\b(?:.*?<\s*/\s*\1\s*>|[^\n]*)",
     re.DOTALL | re.IGNORECASE,
 )
-_EDGE_JUNK = re.compile(r"^[\s<>]+|[\s<>]+$")
+_LEAD_JUNK = re.compile(r"^[\s<>]+")
+_TRAIL_JUNK = re.compile(r"[\s<>]+$")
 _ESCAPED_QUOTE = re.compile(r"\\+(?=['\"\u2018\u2019\u201c\u201d])")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[,.;:!?](?:\s|$))")
 
@@ -122,17 +128,26 @@ def markup_to_text(line: str) -> str:
 
 
 def fix_fragments(line: str) -> str:
-    """Remove the scraper's broken markup from one line of text, keeping every word."""
+    """Remove the scraper's broken markup from one line of text, keeping every word
+    (and the addresses written in angle brackets, which are no markup)."""
     if "<" in line or ">" in line or "&" in line:
-        line = PSEUDO_TAG.sub(lambda m: f"<{m[1]}{m[2].lower()}{m[3]}{m[4]}>", line)
-        if "<" in line or "&" in line:
-            line = markup_to_text(line)
-        line = _TAG_HEAD.sub(" ", line)
-        line = _TAG_TAIL.sub(" ", line)
-        line = _EDGE_JUNK.sub("", line)
+        pieces = _AUTOLINK.split(line)  # text, address, text, ...
+        texts = [_fix_markup(t) for t in pieces[0::2]]
+        texts[0] = _LEAD_JUNK.sub("", texts[0])
+        texts[-1] = _TRAIL_JUNK.sub("", texts[-1])
+        line = texts[0] + "".join(f"<{a}>{t}" for a, t in zip(pieces[1::2], texts[1:], strict=True))
     if "\\" in line:
         line = _ESCAPED_QUOTE.sub("", line)
     return line
+
+
+def _fix_markup(text: str) -> str:
+    if "<" not in text and ">" not in text and "&" not in text:
+        return text
+    text = PSEUDO_TAG.sub(lambda m: f"<{m[1]}{m[2].lower()}{m[3]}{m[4]}>", text)
+    if "<" in text or "&" in text:
+        text = markup_to_text(text)
+    return _TAG_TAIL.sub(" ", _TAG_HEAD.sub(" ", text))
 
 
 def normalize_space(text: str) -> str:

@@ -22,7 +22,9 @@ from searcher.models import Block
 from searcher.read import HAS_WORD
 
 _ATX_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
-_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# **strong** anywhere; __strong__ only around words with a space between them, so
+# Python's __init__ and __main__ stay as written.
+_EMPHASIS = re.compile(r"\*\*(?=\S)(?P<stars>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<lines>[^_]*?\s[^_]*?)(?<=\S)__(?!\w)")
 _BULLET = re.compile(r"^(?:[\u2022\u25e6\u25aa\u25cf\u25cb\u00b7\u2023\u2043\u2013\u2014*-]|o(?=\s))\s*")
 # A heading glued to the end of a sentence: "...these boundariesThe Role of Professional Treatment".
 _GLUED_TAIL = r"[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??"
@@ -78,7 +80,7 @@ def _read_line(number: int, raw: str, fix: Callable[[str], str]) -> Line | None:
         kind, glyph = "item", "li"
     text = fix(stripped).strip()
     if "*" in text or "_" in text:
-        text = _EMPHASIS.sub(r"\2", text)
+        text = _EMPHASIS.sub(lambda m: m["stars"] or m["lines"], text)
     source = text
     atx = _ATX_HEADING.match(text)
     if atx:  # a Markdown heading: "## Evidence"

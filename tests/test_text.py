@@ -210,3 +210,25 @@ def test_a_bare_field_label_goes_only_with_its_comment_form() -> None:
     assert [b.text for b in clean_text(f"Dosing\n{_REAL}{form}")] == ["Dosing", _REAL.strip()]
     middle = f"Contact\n{_REAL}Email\nWrite to the clinic at the address on your card.\nDosing\n{_REAL}"
     assert "Email" in [b.text for b in clean_text(middle)]
+
+
+def test_addresses_in_angle_brackets_are_words_not_tags() -> None:
+    text = (
+        "Contact\n\nWrite to Jane Roe <jane@example.org> for access.\nBugs go to <bugs@example.org>.\n"
+        "See <https://example.org/docs> too.\n"
+    )
+    body = " ".join(s.text for s in sections_of_text(text, "mail.txt"))
+    for kept in ("<jane@example.org>", "<bugs@example.org>", "<https://example.org/docs>"):
+        assert kept in body, body
+    assert "<b>" not in " ".join(s.text for s in sections_of_text("Tags\n\nA <b>bold</b> word.\n", "b.txt"))
+
+
+@pytest.mark.parametrize("name", ["u.txt", "u.text"])
+def test_python_dunders_are_not_emphasis(name: str) -> None:
+    text = "Setup\n\nEdit __init__.py and run python -m pkg.__main__ when __name__ == '__main__'.\n"
+    body = " ".join(s.text for s in sections_of_text(text, name))
+    assert "__init__.py" in body and "pkg.__main__" in body and "__name__ == '__main__'" in body, body
+    emphasis = " ".join(
+        s.text for s in sections_of_text("Notes\n\nThis is **very** important and __so is this__.\n", name)
+    )
+    assert "very important" in emphasis and "so is this" in emphasis and "*" not in emphasis and "__" not in emphasis
