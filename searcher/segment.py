@@ -114,12 +114,13 @@ class _Builder:
         a short line, and goes on the text before it.  The lines a document
         opens with give its title.
         """
-        if not self.content and not (bare and self.heading and self.sections):
-            return
-        if not self.content and self.head_kind != "heading":
-            self.sections[-1].text += "\n" + self.heading
-            self.sections[-1].line_end = max(self.sections[-1].line_end, self.start)
-            return
+        if not self.content:
+            if not (bare and self.heading) or (self.head_kind != "heading" and not self.sections):
+                return
+            if self.head_kind != "heading":
+                self.sections[-1].text += "\n" + self.heading
+                self.sections[-1].line_end = max(self.sections[-1].line_end, self.start)
+                return
         self.sections.append(self._section(end))
 
     def _section(self, end: int) -> Section:

@@ -163,7 +163,11 @@ def scraped_blocks(lines: list[Line | None]) -> list[Block]:
     """One block a line; a heading glued to the end of a sentence is split off."""
     blocks: list[Block] = []
     depths = _depths(lines, wrapped=False)
+    levels: dict[str, int] = {}  # an underline's sign -> its heading level, by first use
     for ln in lines:
+        underlines = ln is not None and ln.kind == "rule" and blocks and blocks[-1].kind == "line"
+        if underlines and blocks[-1].line == ln.number - 1:  # "Title" over "=====": a heading
+            blocks[-1].kind, blocks[-1].level = "heading", levels.setdefault(ln.text[0], len(levels) + 1)
         if ln is None or ln.kind == "rule":
             continue
         block = _block(ln.kind, ln.text, ln.number, depths.get(ln.number, 0), ln.level)

@@ -84,3 +84,23 @@ def test_boilerplate_teasers_do_not_become_sections(corpus_sections) -> None:
     for _, sections in corpus_sections.values():
         for s in sections:
             assert not re.search(r"Lessons To Learn|Leave a Reply|Related Posts", s.heading + s.text)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("h.md", "# Shopping\n\n## Monday\n\n## Tuesday\n\n- milk\n"),
+        ("h.html", "<html><body><h1>Shopping</h1><h2>Monday</h2><h2>Tuesday</h2><p>milk and eggs</p></body></html>"),
+        ("h.txt", "Shopping\n========\n\nMonday\n------\n\nTuesday\n-------\n\nmilk and eggs for the week.\n"),
+    ],
+)
+def test_a_heading_with_nothing_under_it_is_a_section_of_its_own(name: str, text: str) -> None:
+    sections = sections_of_text(text, name)
+    paths = [s.heading_path for s in sections]
+    assert ["Shopping", "Monday"] in paths and ["Shopping", "Tuesday"] in paths, paths
+    monday = next(s for s in sections if s.heading == "Monday")
+    assert monday.text == "" and "milk" in next(s for s in sections if s.heading == "Tuesday").text
+
+
+def test_a_document_of_one_heading_is_one_section() -> None:
+    assert [(s.heading, s.text) for s in sections_of_text("# TODO\n", "todo.md")] == [("TODO", "")]
