@@ -88,7 +88,7 @@ def update_index(
 
 def _start(index_dir, given, rebuild, only, globs, warn, progress) -> _Run:
     """Read the manifest and record the run's roots (and globs) in it before the long work."""
-    manifest = load_manifest(index_dir)
+    manifest = load_manifest(index_dir, damaged_ok=rebuild and bool(given))
     targets = given or list(manifest.roots)
     if not targets:
         raise SearcherError("nothing to index: name a file or folder")

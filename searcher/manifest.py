@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from searcher.errors import IndexDamaged
+
 MANIFEST = "searcher-files.json"
 # 2: canonical roots, ids and paths across roots, a root field in each record.
 VERSION = 2
@@ -42,14 +44,28 @@ class Manifest:
         }
 
 
-def load_manifest(index_dir: Path) -> Manifest:
-    """The manifest of the index at ``index_dir`` (empty if there is none or it is unreadable)."""
+def load_manifest(index_dir: Path, damaged_ok: bool = False) -> Manifest:
+    """The manifest of the index at ``index_dir``: empty when there is none.
+
+    One that cannot be read or is not a manifest is a damaged index
+    (:class:`IndexDamaged`), unless ``damaged_ok`` (a rebuild naming its roots):
+    then it is taken as empty.
+    """
+    path = index_dir / MANIFEST
     try:
-        data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return Manifest()
+    except (OSError, ValueError) as err:
+        data = err
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-        return Manifest()
+        if damaged_ok:
+            return Manifest()
+        why = getattr(data, "strerror", None) or ("not JSON" if isinstance(data, ValueError) else "not a file list")
+        raise IndexDamaged(
+            f"index at {index_dir} is damaged (its file list {MANIFEST}: {why}); "
+            f"rebuild it with: searcher index --rebuild --index {index_dir} PATH..."
+        )
     return Manifest(
         roots=[r for r in data.get("roots") or [] if isinstance(r, str)],
         files=data["files"],
