@@ -40,6 +40,8 @@ class Vocabulary:
     roles: frozenset[str]
     tags: frozenset[str]
     thread: frozenset[str]
+    article: frozenset[str]
+    article_long: tuple[str, ...]
     named: etree.XPath  # the elements that can say they are chrome, in document order
 
     def names_chrome(self, el: etree._Element) -> bool:
@@ -51,6 +53,10 @@ class Vocabulary:
     def names_thread(self, el: etree._Element) -> bool:
         """True for a comment thread, which may be longer than the article it follows."""
         return not self.thread.isdisjoint(_parts(el.get("class"), el.get("id")))
+
+    def names_article_chrome(self, el: etree._Element) -> bool:
+        """True for what an article page names as about the article: a caption, byline or dateline."""
+        return any(p in self.article or p.endswith(self.article_long) for p in _parts(el.get("class"), el.get("id")))
 
     def weight(self, el: etree._Element) -> int:
         """Readability's class weight: +25 for a content name, -25 for chrome."""
@@ -84,6 +90,8 @@ def vocabulary() -> Vocabulary:
         frozenset(data["chrome_roles"]),
         frozenset(data["chrome_tags"]),
         frozenset(data["thread_words"]),
+        frozenset(data["article_words"]),
+        tuple(w for w in data["article_words"] if len(w) >= 5),
         etree.XPath(  # inside code, class names are a highlighter's ("token comment"), not chrome
             "descendant-or-self::*[(@class or @id or @role or self::header"
             + "".join(f" or self::{tag}" for tag in data["chrome_tags"])
@@ -197,3 +205,41 @@ def _teaser_lists(content: etree._Element) -> set[etree._Element]:
             headings[ancestor] = headings.get(ancestor, 0) + 1
             linked[ancestor] = linked.get(ancestor, 0) + away
     return {el for el, n in linked.items() if n >= 3 and n * 2 >= headings[el]}
+
+
+_DATED = frozenset(["article:published_time", "datepublished", "pubdate", "publishdate", "date", "sailthru.date"])
+_ARTICLE_BODY = etree.XPath("//*[@itemprop='datePublished' or @itemprop='articleBody']")
+_SCHEMA_ARTICLE = re.compile(r'"@type"\s*:\s*"(?:News|Blog|Report|Scholarly)?Article"|"BlogPosting"|"datePublished"')
+
+
+def says_article(root: etree._Element) -> bool:
+    """A page that says it is a dated article (og:type, a publication date, schema.org), as news and blogs do.
+
+    Documentation pages say none of this; only on an article page are
+    captions, bylines and datelines told apart from the text.
+    """
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _DATED or (key == "og:type" and (meta.get("content") or "").lower() == "article"):
+            return True
+    if _ARTICLE_BODY(root):
+        return True
+    return any(
+        s.get("type") == "application/ld+json" and _SCHEMA_ARTICLE.search(s.text or "") for s in root.iter("script")
+    )
+
+
+def drop_article_chrome(content: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
+    """On an article page, drop the text about the article: image captions and credits, bylines, datelines."""
+
+    def about(el: etree._Element) -> bool:
+        if el.tag != "figcaption" and not vocab.names_article_chrome(el):
+            return False
+        return next(el.iter("pre", "code", "h1", "h2", "h3", "table"), None) is None
+
+    doomed = outermost(content.iter("*"), content, about)
+    if sum(stats.text.get(el, 0) for el in doomed) > stats.text.get(content, 0) * MOST_OF_PAGE:
+        return  # most of it "about the article": then it is the article
+    for el in doomed:
+        stats.forget(el)
+        drop(el)

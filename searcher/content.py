@@ -21,7 +21,15 @@ import itertools
 
 from lxml import etree
 
-from searcher.chrome import Vocabulary, drop_chrome, drop_link_lists, outermost, teasers, vocabulary
+from searcher.chrome import (
+    Vocabulary,
+    drop_article_chrome,
+    drop_chrome,
+    drop_link_lists,
+    outermost,
+    teasers,
+    vocabulary,
+)
 from searcher.htmltags import TEXT_BLOCKS
 from searcher.tree import Stats, is_inside
 
@@ -163,8 +171,11 @@ def _siblings(top: etree._Element, best: float, scores: dict, stats: Stats) -> l
     return keep
 
 
-def main_content(body: etree._Element) -> list[etree._Element]:
-    """The elements of ``body`` that hold its main content, in document order."""
+def main_content(body: etree._Element, article: bool = False) -> list[etree._Element]:
+    """The elements of ``body`` that hold its main content, in document order.
+
+    ``article``: the page says it is a dated article (:func:`searcher.chrome.says_article`).
+    """
     marked = _MARKED(body)
     if marked:
         return outermost(marked, None, lambda el: True)
@@ -179,4 +190,6 @@ def main_content(body: etree._Element) -> list[etree._Element]:
     picked = _siblings(top, scores.get(top, 0.0), scores, stats)
     for el in picked:
         drop_link_lists(el, stats)
+        if article:
+            drop_article_chrome(el, stats, vocab)
     return picked

@@ -18,6 +18,7 @@ import re
 
 from lxml import etree
 
+from searcher.chrome import says_article
 from searcher.content import main_content
 from searcher.htmltags import TEXT_BLOCKS
 from searcher.models import Block
@@ -245,11 +246,12 @@ def page_blocks(text: str) -> list[Block] | None:
     if root is None:
         return None
     title = page_title(root)
+    article = says_article(root)
     prune(root)
     body = root.find("body")
     if body is None:
         body = root
-    content = main_content(body)
+    content = main_content(body, article)
     walker = _Walker()
     if not any(next(c.iter("h1"), None) is not None for c in content):
         h1 = next(body.iter("h1"), None)
