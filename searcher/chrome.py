@@ -230,9 +230,17 @@ def says_article(root: etree._Element) -> bool:
 
 
 def drop_article_chrome(content: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
-    """On an article page, drop the text about the article: image captions and credits, bylines, datelines."""
+    """On an article page, drop the text about the article and around it.
+
+    Image captions and credits, bylines, datelines, author boxes (by name), and
+    runs of short all-link paragraphs (teasers for other stories set in the text).
+    """
+
+    runs = _link_runs(content, stats)
 
     def about(el: etree._Element) -> bool:
+        if el in runs:
+            return True
         if el.tag != "figcaption" and not vocab.names_article_chrome(el):
             return False
         return next(el.iter("pre", "code", "h1", "h2", "h3", "table"), None) is None
@@ -243,3 +251,24 @@ def drop_article_chrome(content: etree._Element, stats: Stats, vocab: Vocabulary
     for el in doomed:
         stats.forget(el)
         drop(el)
+
+
+_URL = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$")
+TEASER_LINE = 200
+
+
+def _link_runs(content: etree._Element, stats: Stats) -> set[etree._Element]:
+    """Short paragraphs that are all one link, two or more in a row: headlines of other stories.
+
+    One such line alone may be the article's own sentence; a link that spells
+    out its address is a reference the article cites, not a teaser.
+    """
+
+    def teaser_line(el: etree._Element) -> bool:
+        if not isinstance(el.tag, str) or el.tag not in ("p", "div") or not 0 < stats.text.get(el, 0) < TEASER_LINE:
+            return False
+        links = [a for a in el.iter("a") if a.get("href")]
+        return bool(links) and stats.density(el) >= 0.9 and not any(_URL.match("".join(a.itertext())) for a in links)
+
+    lines = {el for el in content.iter("p", "div") if teaser_line(el)}
+    return {el for el in lines if el.getprevious() in lines or el.getnext() in lines}

@@ -287,3 +287,19 @@ def test_an_article_page_drops_captions_bylines_and_datelines() -> None:
     manual = " ".join(b.text for b in clean(html.replace('property="og:type"', 'name="x"'), "m.html"))
     for kept in ("Ann Reporter", "Updated 8:03", "Nurses stand", "waiting room"):
         assert kept in manual, kept
+
+
+def test_runs_of_linked_headlines_in_an_article_go_and_its_own_links_stay() -> None:
+    prose = "The new clinic offers methadone and buprenorphine to patients, and it opens six days a week. " * 3
+    teasers = "".join(f'<p><a href="/story-{i}">Other story number {i}, a must read</a></p>' for i in range(3))
+    refs = "".join(f'<p><a href="https://example.org/s{i}">https://example.org/s{i}</a></p>' for i in range(2))
+    body = (
+        f'<p>{prose}</p><p><a href="/court">The suspect was sentenced to life in prison last Thursday.</a></p>'
+        f"<p>{prose}</p>{teasers}<p>{prose}</p>{refs}"
+    )
+    html = ARTICLE_PAGE.replace("<p>{prose}</p>", "", 1).format(prose=body)
+    text = " ".join(b.text for b in clean(html, "a.html"))
+    assert "sentenced to life" in text and "https://example.org/s1" in text and "offers methadone" in text
+    assert "Other story" not in text
+    manual = " ".join(b.text for b in clean(html.replace('property="og:type"', 'name="x"'), "m.html"))
+    assert "Other story number 2" in manual
