@@ -24,6 +24,7 @@ from searcher.tree import Stats, drop, is_inside
 
 CHROME_PATH = Path(__file__).with_name("data") / "chrome.json"
 _PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _LINK_DENSE = frozenset(["div", "section", "ul", "ol", "table", "dl", "p", "span", "header"])
 MOST_OF_PAGE = 0.5
 LINKS_ARE_CONTENT = 0.7  # share of the content in link lists past which the links are the page
@@ -232,21 +233,25 @@ def says_article(root: etree._Element) -> bool:
 def drop_article_chrome(content: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
     """On an article page, drop the text about the article and around it.
 
-    Image captions and credits, bylines, datelines, author boxes (by name), and
-    runs of short all-link paragraphs (teasers for other stories set in the text).
+    Image captions and credits, bylines, datelines, author boxes, print-only
+    text and links to the next story (all by name); in the article's header,
+    all but its headings (the section label, byline, date and standfirst around
+    the headline); runs of short all-link paragraphs (other stories' headlines).
     """
 
     runs = _link_runs(content, stats)
+    limit = stats.text.get(content, 0) * MOST_OF_PAGE
+    heads = [h for h in content.iter("header") if next(h.iter("h1"), None) is not None and stats.text[h] <= limit]
 
     def about(el: etree._Element) -> bool:
-        if el in runs:
+        if el in runs or (any(is_inside(el, h) for h in heads) and next(el.iter(*_HEADINGS), None) is None):
             return True
         if el.tag != "figcaption" and not vocab.names_article_chrome(el):
             return False
         return next(el.iter("pre", "code", "h1", "h2", "h3", "table"), None) is None
 
     doomed = outermost(content.iter("*"), content, about)
-    if sum(stats.text.get(el, 0) for el in doomed) > stats.text.get(content, 0) * MOST_OF_PAGE:
+    if sum(stats.text.get(el, 0) for el in doomed) > limit:
         return  # most of it "about the article": then it is the article
     for el in doomed:
         stats.forget(el)
