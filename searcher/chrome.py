@@ -241,7 +241,13 @@ def drop_article_chrome(content: etree._Element, stats: Stats, vocab: Vocabulary
 
     runs = _link_runs(content, stats)
     limit = stats.text.get(content, 0) * MOST_OF_PAGE
-    heads = [h for h in content.iter("header") if next(h.iter("h1"), None) is not None and stats.text[h] <= limit]
+    heads = [
+        h
+        for h in content.iter("*")
+        if (h.tag == "header" or not {"header", "head", "hero"}.isdisjoint(_parts(h.get("class"), h.get("id"))))
+        and next(h.iter("h1"), None) is not None
+        and stats.text[h] <= limit
+    ]
 
     def about(el: etree._Element) -> bool:
         if el in runs or (any(is_inside(el, h) for h in heads) and next(el.iter(*_HEADINGS), None) is None):

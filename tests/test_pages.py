@@ -269,9 +269,10 @@ def test_an_icons_svg_title_is_not_the_page_title() -> None:
 
 
 ARTICLE_PAGE = """<html><head><meta property="og:type" content="article"><title>Clinic opens</title></head><body>
-<article><header><h1>Clinic opens</h1><div class="byline">By Ann Reporter, health correspondent</div>
+<article><{head}><div class="kicker">Health</div><h1>Clinic opens</h1>
+<div class="byline">By Ann Reporter, health correspondent</div>
 <time class="timestamp">Updated 8:03 am ET, November 19, 2019</time>
-<p>Six days a week, for all who need it: the city's answer to overdoses.</p></header>
+<p>Six days a week, for all who need it: the city's answer to overdoses.</p></{head_end}>
 <div class="print-header">Printed from example.org/news/clinic-opens</div>
 <figure><img src="clinic.jpg"><figcaption>Nurses stand outside the clinic on Tuesday. (AP Photo/Jo Lens)</figcaption>
 </figure><p>{prose}</p><div class="wp-caption"><img src="b.jpg"><p class="wp-caption-text">The waiting room,
@@ -280,12 +281,13 @@ seen from the door.</p></div><p>{prose}</p>
 </article></body></html>"""
 
 
-def test_an_article_page_drops_captions_bylines_and_datelines() -> None:
+@pytest.mark.parametrize("head", ["header", 'div class="article-header"'])
+def test_an_article_page_drops_captions_bylines_and_datelines(head: str) -> None:
     prose = "The new clinic offers methadone and buprenorphine to patients, and it opens six days a week. " * 3
-    html = ARTICLE_PAGE.format(prose=prose)
+    html = ARTICLE_PAGE.format(prose=prose, head=head, head_end=head.split()[0])
     text = " ".join(b.text for b in clean(html, "a.html"))
     assert "offers methadone and buprenorphine" in text and "Clinic opens" in text
-    words = ("Ann Reporter", "Updated 8:03", "Nurses stand", "waiting room", "Six days", "Printed from", "Next post")
+    words = ("Ann Reporter", "Updated 8:03", "Nurses", "waiting room", "Six days", "Printed", "Next post", "Health")
     for gone in words:
         assert gone not in text, gone
     # The same markup on a page that does not say it is an article (a manual, say) keeps every word.
@@ -302,7 +304,7 @@ def test_runs_of_linked_headlines_in_an_article_go_and_its_own_links_stay() -> N
         f'<p>{prose}</p><p><a href="/court">The suspect was sentenced to life in prison last Thursday.</a></p>'
         f"<p>{prose}</p>{teasers}<p>{prose}</p>{refs}"
     )
-    html = ARTICLE_PAGE.replace("<p>{prose}</p>", "", 1).format(prose=body)
+    html = ARTICLE_PAGE.replace("<p>{prose}</p>", "", 1).format(prose=body, head="header", head_end="header")
     text = " ".join(b.text for b in clean(html, "a.html"))
     assert "sentenced to life" in text and "https://example.org/s1" in text and "offers methadone" in text
     assert "Other story" not in text
