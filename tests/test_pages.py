@@ -310,3 +310,15 @@ def test_runs_of_linked_headlines_in_an_article_go_and_its_own_links_stay() -> N
     assert "Other story" not in text
     manual = " ".join(b.text for b in clean(html.replace('property="og:type"', 'name="x"'), "m.html"))
     assert "Other story number 2" in manual
+
+
+def test_an_article_page_drops_the_headings_of_boxes_left_empty() -> None:
+    prose = "The new clinic offers methadone and buprenorphine to patients, and it opens six days a week. " * 3
+    box = '<div class="box"><h3>Box {0} title</h3><a href="/p{0}"><img src="p{0}.jpg"></a></div>'
+    boxes = "".join(box.format(i) for i in range(3))
+    body = f"<h2>Hours</h2><p>{prose}</p><h2>Staff</h2><h3>Nurses</h3><p>{prose}</p>{boxes}"
+    html = ARTICLE_PAGE.replace("<p>{prose}</p>", "", 1).format(prose=body, head="header", head_end="header")
+    headings = [b.text for b in clean(html, "a.html") if b.kind == "heading"]
+    assert headings == ["Clinic opens", "Hours", "Staff", "Nurses"]
+    manual = [b.text for b in clean(html.replace('property="og:type"', 'name="x"'), "m.html") if b.kind == "heading"]
+    assert "Box 2 title" in manual
