@@ -31,6 +31,7 @@ from searcher.chrome import (
     vocabulary,
 )
 from searcher.htmltags import TEXT_BLOCKS
+from searcher.models import Block
 from searcher.tree import Stats, is_inside
 
 _SCORED = frozenset(["p", "pre", "td", "blockquote", "dd", "li", "section"])
@@ -43,6 +44,8 @@ MIN_PARAGRAPH = 25
 WIDEN_LINK_DENSITY = 0.25
 HEADLINE_SHARE = 0.5
 HEADLINE_MIN_TEXT = 400
+EDGE_LINE = 40  # at most this long, a line above or below an article's prose may be a label ("Subscribe Sign In")
+_SENTENCE_END = tuple('.!?…"”)»。！？')
 
 
 def _scores(body: etree._Element, stats: Stats, vocab: Vocabulary) -> dict[etree._Element, float]:
@@ -193,3 +196,32 @@ def main_content(body: etree._Element, article: bool = False) -> list[etree._Ele
         if article:
             drop_article_chrome(el, stats, vocab)
     return picked
+
+
+def trim_article(blocks: list[Block]) -> list[Block]:
+    """An article's blocks less the chrome only its shape gives away, as jusText reads it.
+
+    Above the first and below the last line of prose, short lines that are
+    no sentence and hold no figure are labels and buttons ("Get short URL",
+    "Subscribe Sign In", "Voltar"); a heading with nothing under it is the
+    title of a box whose content went as chrome.
+    """
+
+    def label(b: Block) -> bool:
+        text = b.text
+        return (
+            b.kind == "para"
+            and len(text) <= EDGE_LINE
+            and not text.endswith(_SENTENCE_END)
+            and not any(c.isdigit() for c in text)
+        )
+
+    prose = [i for i, b in enumerate(blocks) if b.kind != "heading" and not label(b)]
+    if prose:
+        blocks = [b for i, b in enumerate(blocks) if prose[0] <= i <= prose[-1] or not label(b)]
+    kept: list[Block] = []
+    for b in reversed(blocks):
+        if b.kind == "heading" and (not kept or (kept[-1].kind == "heading" and kept[-1].level <= b.level)):
+            continue
+        kept.append(b)
+    return kept[::-1]

@@ -19,7 +19,7 @@ import re
 from lxml import etree
 
 from searcher.chrome import says_article
-from searcher.content import main_content
+from searcher.content import main_content, trim_article
 from searcher.htmltags import TEXT_BLOCKS
 from searcher.models import Block
 from searcher.read import HAS_WORD, fold_space
@@ -240,16 +240,6 @@ def _relocate(blocks: list[Block], source: str) -> None:
         block.end = block.line + span
 
 
-def _no_empty_sections(blocks: list[Block]) -> list[Block]:
-    """An article's blocks less the headings of nothing: the titles of boxes whose content went as chrome."""
-    kept: list[Block] = []
-    for b in reversed(blocks):
-        if b.kind == "heading" and (not kept or (kept[-1].kind == "heading" and kept[-1].level <= b.level)):
-            continue
-        kept.append(b)
-    return kept[::-1]
-
-
 def page_blocks(text: str) -> list[Block] | None:
     """The blocks of a page's title and main content; None when lxml cannot read it."""
     root = parse(text)
@@ -269,7 +259,7 @@ def page_blocks(text: str) -> list[Block] | None:
             walker.walk(h1)  # the headline sits above the article it heads
     for el in content:
         walker.walk(el)
-    blocks = _no_empty_sections(walker.blocks) if article else walker.blocks
+    blocks = trim_article(walker.blocks) if article else walker.blocks
     if not title:
         title = next((b.text for b in walker.blocks if b.kind == "heading" and b.level == 1), "")
     if any(b.line >= MAX_LXML_LINE for b in blocks):
