@@ -208,28 +208,6 @@ def _teaser_lists(content: etree._Element) -> set[etree._Element]:
     return {el for el, n in linked.items() if n >= 3 and n * 2 >= headings[el]}
 
 
-_DATED = frozenset(["article:published_time", "datepublished", "pubdate", "publishdate", "date", "sailthru.date"])
-_ARTICLE_BODY = etree.XPath("//*[@itemprop='datePublished' or @itemprop='articleBody']")
-_SCHEMA_ARTICLE = re.compile(r'"@type"\s*:\s*"(?:News|Blog|Report|Scholarly)?Article"|"BlogPosting"|"datePublished"')
-
-
-def says_article(root: etree._Element) -> bool:
-    """A page that says it is a dated article (og:type, a publication date, schema.org), as news and blogs do.
-
-    Documentation pages say none of this; only on an article page are
-    captions, bylines and datelines told apart from the text.
-    """
-    for meta in root.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key in _DATED or (key == "og:type" and (meta.get("content") or "").lower() == "article"):
-            return True
-    if _ARTICLE_BODY(root):
-        return True
-    return any(
-        s.get("type") == "application/ld+json" and _SCHEMA_ARTICLE.search(s.text or "") for s in root.iter("script")
-    )
-
-
 def drop_article_chrome(content: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
     """On an article page, drop the text about the article and around it.
 
@@ -266,13 +244,16 @@ def drop_article_chrome(content: etree._Element, stats: Stats, vocab: Vocabulary
 
 _URL = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$")
 TEASER_LINE = 200
+_LABEL = re.compile(r"^\W*\w[^.!?]{2,18}$")  # "Read more:", "Related", "[See also" before a story's link
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _link_runs(content: etree._Element, stats: Stats) -> set[etree._Element]:
-    """Short paragraphs that are all one link, two or more in a row: headlines of other stories.
+    """Short paragraphs that link to other stories: all link, two or more in a row, or one after a label.
 
-    One such line alone may be the article's own sentence; a link that spells
-    out its address is a reference the article cites, not a teaser.
+    One all-link line alone may be the article's own sentence; "Read more:"
+    or "Related" before a headline of four words or more is a teaser; a link
+    that spells out its address is a reference the article cites.
     """
 
     def teaser_line(el: etree._Element) -> bool:
@@ -281,5 +262,17 @@ def _link_runs(content: etree._Element, stats: Stats) -> set[etree._Element]:
         links = [a for a in el.iter("a") if a.get("href")]
         return bool(links) and stats.density(el) >= 0.9 and not any(_URL.match("".join(a.itertext())) for a in links)
 
+    def read_more(el: etree._Element) -> bool:
+        links = [a for a in el.iter("a") if a.get("href")]
+        if len(links) != 1 or stats.text.get(el, 0) >= TEASER_LINE:
+            return False
+        text, link = "".join(el.itertext()), "".join(links[0].itertext()).strip()
+        if len(link.split()) < 4 or next(el.iter(*_HEADINGS), None) is not None:
+            return False  # a story's headline is some words long; a heading is a section's
+        label, _, after = text.partition(link)
+        return bool(_LABEL.match(label.strip())) and not _LETTER.search(after) and not _URL.match(link)
+
     lines = {el for el in content.iter("p", "div") if teaser_line(el)}
-    return {el for el in lines if el.getprevious() in lines or el.getnext() in lines}
+    return {el for el in lines if el.getprevious() in lines or el.getnext() in lines} | {
+        el for el in content.iter("p", "div") if read_more(el)
+    }

@@ -18,6 +18,7 @@ with no container that stands out keeps all its visible text.
 from __future__ import annotations
 
 import itertools
+import re
 
 from lxml import etree
 
@@ -46,6 +47,28 @@ HEADLINE_SHARE = 0.5
 HEADLINE_MIN_TEXT = 400
 EDGE_LINE = 40  # at most this long, a line above or below an article's prose may be a label ("Subscribe Sign In")
 _SENTENCE_END = tuple('.!?…"”)»。！？')
+
+
+_DATED = frozenset(["article:published_time", "datepublished", "pubdate", "publishdate", "date", "sailthru.date"])
+_ARTICLE_BODY = etree.XPath("//*[@itemprop='datePublished' or @itemprop='articleBody']")
+_SCHEMA_ARTICLE = re.compile(r'"@type"\s*:\s*"(?:News|Blog|Report|Scholarly)?Article"|"BlogPosting"|"datePublished"')
+
+
+def says_article(root: etree._Element) -> bool:
+    """A page that says it is a dated article (og:type, a publication date, schema.org), as news and blogs do.
+
+    Documentation pages say none of this; only on an article page are
+    captions, bylines and datelines told apart from the text.
+    """
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _DATED or (key == "og:type" and (meta.get("content") or "").lower() == "article"):
+            return True
+    if _ARTICLE_BODY(root):
+        return True
+    return any(
+        s.get("type") == "application/ld+json" and _SCHEMA_ARTICLE.search(s.text or "") for s in root.iter("script")
+    )
 
 
 def _scores(body: etree._Element, stats: Stats, vocab: Vocabulary) -> dict[etree._Element, float]:

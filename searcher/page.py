@@ -18,8 +18,7 @@ import re
 
 from lxml import etree
 
-from searcher.chrome import says_article
-from searcher.content import main_content, trim_article
+from searcher.content import main_content, says_article, trim_article
 from searcher.htmltags import TEXT_BLOCKS
 from searcher.models import Block
 from searcher.read import HAS_WORD, fold_space
