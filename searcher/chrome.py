@@ -214,7 +214,7 @@ def drop_article_chrome(content: etree._Element, stats: Stats, vocab: Vocabulary
     Image captions and credits, bylines, datelines, author boxes, print-only
     text and links to the next story (all by name); in the article's header,
     all but its headings (the section label, byline, date and standfirst around
-    the headline); runs of short all-link paragraphs (other stories' headlines).
+    the headline); short paragraphs that link to other stories (:func:`_link_runs`).
     """
 
     runs = _link_runs(content, stats)

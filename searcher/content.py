@@ -46,6 +46,10 @@ WIDEN_LINK_DENSITY = 0.25
 HEADLINE_SHARE = 0.5
 HEADLINE_MIN_TEXT = 400
 EDGE_LINE = 40  # at most this long, a line above or below an article's prose may be a label ("Subscribe Sign In")
+DATELINE = 100  # at most this long, such a line that gives a time or a date is a dateline ("Nov. 19, 2019 8:03 am ET")
+_DATE = re.compile(  # 6:45, 2018-08-16, 05/10/2018, "19, 2019"
+    r"\b\d{1,2}:\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}\b\W{1,3}(?:19|20)\d\d\b"
+)
 _SENTENCE_END = tuple('.!?…"”)»。！？')
 
 
@@ -224,20 +228,20 @@ def main_content(body: etree._Element, article: bool = False) -> list[etree._Ele
 def trim_article(blocks: list[Block]) -> list[Block]:
     """An article's blocks less the chrome only its shape gives away, as jusText reads it.
 
-    Above the first and below the last line of prose, short lines that are
-    no sentence and hold no figure are labels and buttons ("Get short URL",
-    "Subscribe Sign In", "Voltar"); a heading with nothing under it is the
-    title of a box whose content went as chrome.
+    Above the first and below the last line of prose, short lines that are no
+    sentence go: with no figure they are labels and buttons ("Get short URL",
+    "Subscribe Sign In", "Voltar"), with a time or a date datelines ("Posted:
+    Fri 6:45 PM, Feb 16, 2018"); a score or a price stays.  A heading with
+    nothing under it is the title of a box whose content went as chrome.
     """
 
     def label(b: Block) -> bool:
         text = b.text
-        return (
-            b.kind == "para"
-            and len(text) <= EDGE_LINE
-            and not text.endswith(_SENTENCE_END)
-            and not any(c.isdigit() for c in text)
-        )
+        if b.kind != "para" or text.endswith(_SENTENCE_END):
+            return False
+        if len(text) <= EDGE_LINE and not any(c.isdigit() for c in text):
+            return True
+        return len(text) <= DATELINE and bool(_DATE.search(text))
 
     prose = [i for i, b in enumerate(blocks) if b.kind != "heading" and not label(b)]
     if prose:
