@@ -208,20 +208,20 @@ def _teaser_lists(content: etree._Element) -> set[etree._Element]:
     return {el for el, n in linked.items() if n >= 3 and n * 2 >= headings[el]}
 
 
-def drop_article_chrome(content: etree._Element, stats: Stats, vocab: Vocabulary) -> None:
-    """On an article page, drop the text about the article and around it.
+def drop_article_chrome(picked: list[etree._Element], stats: Stats, vocab: Vocabulary) -> list[etree._Element]:
+    """On an article page, the content less the text about the article and around it.
 
     Image captions and credits, bylines, datelines, author boxes, print-only
     text and links to the next story (all by name); in the article's header,
     all but its headings (the section label, byline, date and standfirst around
     the headline); short paragraphs that link to other stories (:func:`_link_runs`).
     """
-
-    runs = _link_runs(content, stats)
-    limit = stats.text.get(content, 0) * MOST_OF_PAGE
+    limit = sum(stats.text.get(el, 0) for el in picked) * MOST_OF_PAGE
+    runs = set().union(*(_link_runs(el, stats) for el in picked))
     heads = [
         h
-        for h in content.iter("*")
+        for top in picked
+        for h in top.iter("*")
         if (h.tag == "header" or not {"header", "head", "hero"}.isdisjoint(_parts(h.get("class"), h.get("id"))))
         and next(h.iter("h1"), None) is not None
         and stats.text[h] <= limit
@@ -230,16 +230,17 @@ def drop_article_chrome(content: etree._Element, stats: Stats, vocab: Vocabulary
     def about(el: etree._Element) -> bool:
         if el in runs or (any(is_inside(el, h) for h in heads) and next(el.iter(*_HEADINGS), None) is None):
             return True
-        if el.tag != "figcaption" and not vocab.names_article_chrome(el):
+        if el.tag not in ("figcaption", "figure") and not vocab.names_article_chrome(el):
             return False
-        return next(el.iter("pre", "code", "h1", "h2", "h3", "table"), None) is None
+        return next(el.iter("pre", "code", "h1", "h2", "h3", "table", "blockquote"), None) is None
 
-    doomed = outermost(content.iter("*"), content, about)
+    doomed = [el for top in picked for el in ([top] if about(top) else outermost(top.iter("*"), top, about))]
     if sum(stats.text.get(el, 0) for el in doomed) > limit:
-        return  # most of it "about the article": then it is the article
+        return picked  # most of it "about the article": then it is the article
     for el in doomed:
         stats.forget(el)
         drop(el)
+    return [el for el in picked if el not in doomed]
 
 
 _URL = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$")

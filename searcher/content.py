@@ -220,9 +220,7 @@ def main_content(body: etree._Element, article: bool = False) -> list[etree._Ele
     picked = _siblings(top, scores.get(top, 0.0), scores, stats)
     for el in picked:
         drop_link_lists(el, stats)
-        if article:
-            drop_article_chrome(el, stats, vocab)
-    return picked
+    return drop_article_chrome(picked, stats, vocab) if article else picked
 
 
 def trim_article(blocks: list[Block]) -> list[Block]:

@@ -275,7 +275,9 @@ ARTICLE_PAGE = """<html><head><meta property="og:type" content="article"><title>
 <p>Six days a week, for all who need it: the city's answer to overdoses.</p></{head_end}>
 <div class="print-header">Printed from example.org/news/clinic-opens</div>
 <figure><img src="clinic.jpg"><figcaption>Nurses stand outside the clinic on Tuesday. (AP Photo/Jo Lens)</figcaption>
-</figure><p>{prose}</p><div class="wp-caption"><img src="b.jpg"><p class="wp-caption-text">The waiting room,
+</figure><p>{prose}</p><figure><img src="c.jpg"><span>Jo Lens/Getty Images</span></figure>
+<figure><blockquote>We will open on Sundays too, she said</blockquote><figcaption>Jo Nurse</figcaption></figure>
+<div class="wp-caption"><img src="b.jpg"><p class="wp-caption-text">The waiting room,
 seen from the door.</p></div><p>{prose}</p>
 <div class="post-navigation"><div class="next"><a href="/x">Next post: the budget vote</a></div></div>
 </article></body></html>"""
@@ -286,8 +288,18 @@ def test_an_article_page_drops_captions_bylines_and_datelines(head: str) -> None
     prose = "The new clinic offers methadone and buprenorphine to patients, and it opens six days a week. " * 3
     html = ARTICLE_PAGE.format(prose=prose, head=head, head_end=head.split()[0])
     text = " ".join(b.text for b in clean(html, "a.html"))
-    assert "offers methadone and buprenorphine" in text and "Clinic opens" in text
-    words = ("Ann Reporter", "Updated 8:03", "Nurses", "waiting room", "Six days", "Printed", "Next post", "Health")
+    assert "offers methadone and buprenorphine" in text and "Clinic opens" in text and "open on Sundays" in text
+    words = (
+        "Ann Reporter",
+        "Updated 8:03",
+        "Nurses",
+        "waiting room",
+        "Six days",
+        "Printed",
+        "Next post",
+        "Health",
+        "Getty",
+    )
     for gone in words:
         assert gone not in text, gone
     # The same markup on a page that does not say it is an article (a manual, say) keeps every word.
