@@ -250,11 +250,12 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def _link_runs(content: etree._Element, stats: Stats) -> set[etree._Element]:
-    """Short paragraphs that link to other stories: all link, two or more in a row, or one after a label.
+    """Short paragraphs that link to other stories: all link, two or more in a row or in capitals, or after a label.
 
-    One all-link line alone may be the article's own sentence; "Read more:"
-    or "Related" before a headline of four words or more is a teaser; a link
-    that spells out its address is a reference the article cites.
+    One all-link line alone may be the article's own sentence, unless it
+    shouts ("GET THE APP BY CLICKING HERE"); "Read more:" or "Related" before a
+    headline of four words or more is a teaser; a link that spells out its
+    address is a reference the article cites.
     """
 
     def teaser_line(el: etree._Element) -> bool:
@@ -274,6 +275,9 @@ def _link_runs(content: etree._Element, stats: Stats) -> set[etree._Element]:
         return bool(_LABEL.match(label.strip())) and not _LETTER.search(after) and not _URL.match(link)
 
     lines = {el for el in content.iter("p", "div") if teaser_line(el)}
-    return {el for el in lines if el.getprevious() in lines or el.getnext() in lines} | {
-        el for el in content.iter("p", "div") if read_more(el)
-    }
+    caps = {el for el in lines if (t := "".join(el.itertext())).upper() == t != t.lower() and len(t.split()) >= 3}
+    return (
+        caps
+        | {el for el in lines if el.getprevious() in lines or el.getnext() in lines}
+        | {el for el in content.iter("p", "div") if read_more(el)}
+    )

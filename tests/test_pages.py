@@ -316,12 +316,13 @@ def test_runs_of_linked_headlines_in_an_article_go_and_its_own_links_stay() -> N
         f'<p>{prose}</p><p><a href="/court">The suspect was sentenced to life in prison last Thursday.</a></p>'
         f"<p>{prose}</p>{teasers}<p><strong>Read more:</strong> <a href='/r'>A second clinic will open in the spring"
         "</a></p><p>Account: <a href='/u'>@clinicnurse</a></p><p>[<a href='/e'>Engadget</a>]</p>"
+        f"<p>{prose}</p><p><strong><a href='/app'>GET THE CLINIC APP BY CLICKING HERE</a></strong></p>"
         f"<p>{prose}</p>{refs}"
     )
     html = ARTICLE_PAGE.replace("<p>{prose}</p>", "", 1).format(prose=body, head="header", head_end="header")
     text = " ".join(b.text for b in clean(html, "a.html"))
     assert "sentenced to life" in text and "https://example.org/s1" in text and "offers methadone" in text
-    assert "Other story" not in text and "second clinic" not in text
+    assert "Other story" not in text and "second clinic" not in text and "CLINIC APP" not in text
     assert "@clinicnurse" in text and "Engadget" in text
     manual = " ".join(b.text for b in clean(html.replace('property="og:type"', 'name="x"'), "m.html"))
     assert "Other story number 2" in manual
