@@ -230,6 +230,8 @@ def drop_article_chrome(picked: list[etree._Element], stats: Stats, vocab: Vocab
     def about(el: etree._Element) -> bool:
         if el in runs or (any(is_inside(el, h) for h in heads) and next(el.iter(*_HEADINGS), None) is None):
             return True
+        if el.tag == "a" and "tag" in (el.get("rel") or "").lower().split():
+            return stats.density(el.getparent()) > 0.5  # the page's tags; one in a sentence is a word of it
         if el.tag not in ("figcaption", "figure") and not vocab.names_article_chrome(el):
             return False
         return next(el.iter("pre", "code", "h1", "h2", "h3", "table", "blockquote"), None) is None

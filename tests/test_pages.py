@@ -355,3 +355,17 @@ def test_an_article_page_drops_short_labels_above_and_below_its_prose() -> None:
         assert gone not in text, gone
     manual = "\n".join(b.text for b in clean(html.replace('property="og:type"', 'name="x"'), "m.html"))
     assert "Get short URL" in manual and "Subscribe Sign In" in manual
+
+
+def test_an_article_page_drops_its_tag_links_and_keeps_a_tag_in_a_sentence() -> None:
+    prose = "The new clinic offers methadone and buprenorphine to patients, and it opens six days a week. " * 3
+    tags = ", ".join(f'<a href="/tag/t{i}" rel="tag">topic number {i}</a>' for i in range(4))
+    body = (
+        f'<p>{prose}</p><p>Patients in <a href="/tag/hibernation" rel="tag">long-term care</a> come first.</p>'
+        f"<p>{prose}</p><strong>Tags<br>{tags}</strong>"
+    )
+    html = ARTICLE_PAGE.replace("<p>{prose}</p>", "", 1).format(prose=body, head="header", head_end="header")
+    text = " ".join(b.text for b in clean(html, "a.html"))
+    assert "Patients in long-term care come first." in text and "topic number" not in text
+    manual = " ".join(b.text for b in clean(html.replace('property="og:type"', 'name="x"'), "m.html"))
+    assert "topic number 3" in manual
