@@ -211,10 +211,12 @@ def _teaser_lists(content: etree._Element) -> set[etree._Element]:
 def drop_article_chrome(picked: list[etree._Element], stats: Stats, vocab: Vocabulary) -> list[etree._Element]:
     """On an article page, the content less the text about the article and around it.
 
-    Image captions and credits, bylines, datelines, author boxes, print-only
-    text and links to the next story (all by name); in the article's header,
-    all but its headings (the section label, byline, date and standfirst around
-    the headline); short paragraphs that link to other stories (:func:`_link_runs`).
+    Figures (an image and its caption or credit, not a quote, code or a
+    table); captions, credits, bylines, datelines, author boxes, print-only
+    text and links to the next story, by name; in the article's header, all
+    but its headings (the section label, byline, date and standfirst around
+    the headline); the page's tag links (``rel="tag"``) among other links;
+    short paragraphs that link to other stories (:func:`_link_runs`).
     """
     limit = sum(stats.text.get(el, 0) for el in picked) * MOST_OF_PAGE
     runs = set().union(*(_link_runs(el, stats) for el in picked))
