@@ -50,6 +50,8 @@ DATELINE = 100  # at most this long, such a line that gives a time or a date is 
 _DATE = re.compile(  # 6:45, 2018-08-16, 05/10/2018, "19, 2019"
     r"\b\d{1,2}:\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}\b\W{1,3}(?:19|20)\d\d\b"
 )
+CONTACT_LINE = 250  # at most this long, a last line with an address or a handle is the author's
+_CONTACT = re.compile(r"\b[\w.+-]+@[\w-]+\.\w[\w.]*|(?<![\w@])@\w{2,}")
 _SENTENCE_END = tuple('.!?…"”)»。！？')
 
 
@@ -229,8 +231,9 @@ def trim_article(blocks: list[Block]) -> list[Block]:
     Above the first and below the last line of prose, short lines that are no
     sentence go: with no figure they are labels and buttons ("Get short URL",
     "Subscribe Sign In", "Voltar"), with a time or a date datelines ("Posted:
-    Fri 6:45 PM, Feb 16, 2018"); a score or a price stays.  A heading with
-    nothing under it is the title of a box whose content went as chrome.
+    Fri 6:45 PM, Feb 16, 2018"); a score or a price stays.  Last lines that
+    give an e-mail address or a handle are the author's contact.  A heading
+    with nothing under it is the title of a box whose content went as chrome.
     """
 
     def label(b: Block) -> bool:
@@ -241,6 +244,13 @@ def trim_article(blocks: list[Block]) -> list[Block]:
             return True
         return len(text) <= DATELINE and bool(_DATE.search(text))
 
+    while (
+        blocks
+        and blocks[-1].kind == "para"
+        and len(blocks[-1].text) <= CONTACT_LINE
+        and _CONTACT.search(blocks[-1].text)
+    ):
+        blocks = blocks[:-1]  # the author's address under the article ("Write to Jo at jo@x.com", "@jo")
     prose = [i for i, b in enumerate(blocks) if b.kind != "heading" and not label(b)]
     if prose:
         blocks = [b for i, b in enumerate(blocks) if prose[0] <= i <= prose[-1] or not label(b)]

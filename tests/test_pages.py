@@ -344,14 +344,15 @@ def test_an_article_page_drops_short_labels_above_and_below_its_prose() -> None:
     prose = "The new clinic offers methadone and buprenorphine to patients, and it opens six days a week. " * 3
     body = (
         "<div>Get short URL</div><div>By Ann Reporter | Nov. 19, 2019 8:03 am ET</div><div>Follow us on</div>"
-        f"<p>{prose}</p><p>Open on weekends</p><p>{prose}</p>"
+        f"<p>{prose}</p><p>Open on weekends</p><p>Book at desk@example.org</p><p>{prose}</p>"
         "<p>Palm Bay 70, Rockledge 44</p><p>Reporting by Jo Lens.</p><div>Share</div><div>Subscribe Sign In</div>"
+        "<p>Write to Ann Reporter at ann@example.org. Follow her on Twitter @annreporter.</p>"
     )
     html = ARTICLE_PAGE.replace("<p>{prose}</p>", "", 1).format(prose=body, head="header", head_end="header")
     text = "\n".join(b.text for b in clean(html, "a.html"))
-    for kept in ("Open on weekends", "Palm Bay 70", "Reporting by Jo Lens.", "offers methadone"):
+    for kept in ("Open on weekends", "desk@example.org", "Palm Bay 70", "Reporting by Jo Lens.", "offers methadone"):
         assert kept in text, kept
-    for gone in ("Get short URL", "By Ann Reporter", "Follow us on", "Share", "Subscribe Sign In"):
+    for gone in ("Get short URL", "By Ann Reporter", "Follow us on", "Share", "Subscribe Sign In", "Write to"):
         assert gone not in text, gone
     manual = "\n".join(b.text for b in clean(html.replace('property="og:type"', 'name="x"'), "m.html"))
     assert "Get short URL" in manual and "Subscribe Sign In" in manual
