@@ -55,7 +55,7 @@ _CONTACT = re.compile(r"\b[\w.+-]+@[\w-]+\.\w[\w.]*|(?<![\w@])@\w{2,}")
 _SENTENCE_END = tuple('.!?…"”)»。！？')
 
 
-_DATED = frozenset(["article:published_time", "datepublished", "pubdate", "publishdate", "date", "sailthru.date"])
+_DATED = frozenset(["article:published_time", "datepublished", "pubdate", "publishdate", "sailthru.date"])
 _ARTICLE_BODY = etree.XPath("//*[@itemprop='datePublished' or @itemprop='articleBody']")
 _SCHEMA_ARTICLE = re.compile(r'"@type"\s*:\s*"(?:News|Blog|Report|Scholarly)?Article"|"BlogPosting"|"datePublished"')
 
