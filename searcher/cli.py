@@ -35,7 +35,9 @@ def utf8(text: str | None) -> str | None:
 
 def environment() -> Environment:
     """The output environment of the running command (built once, by the group)."""
-    ctx = click.get_current_context()
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:  # called back from outside a command (a library caller's thread)
+        return Environment.from_process()
     root = ctx.find_root()
     if not isinstance(root.obj, Environment):
         root.obj = Environment.from_process()

@@ -136,17 +136,33 @@ def _target(path: Path, root: Path, warn: Warn) -> Path | None:
     return target
 
 
+def picked_up(root: Path, path: Path, globs: Iterable[str] = (), is_dir: bool = False) -> bool:
+    """Whether a scan of the folder ``root`` would pick up the file (or look into the
+    folder) at ``path``: its name, the globs and the ignore files of every folder on the way."""
+    rel = path.relative_to(root).parts
+    if not rel or any(part.startswith(".") for part in rel):
+        return False
+    if not is_dir and not path.name.lower().endswith(TEXT_SUFFIXES):
+        return False
+    walker = _Walker(root, Globs(globs), lambda message: None)
+    for depth in range(len(rel)):
+        walker.specs["/".join(rel[:depth])] = _ignore_spec(root.joinpath(*rel[:depth]))
+        if walker.ignored("/".join(rel[: depth + 1]), is_dir=is_dir or depth < len(rel) - 1):
+            return False
+    return True
+
+
 def scan(roots: Iterable[Path | str], globs: dict[str, list[str]] | None = None, warn: Warn = lambda m: None) -> Scan:
     """Every indexable file under the roots, each real file once."""
     found: dict[str, tuple[SourceFile, bool]] = {}  # real path -> (file, reached through a link)
     result = Scan()
     for given in roots:
         root = canonical(given)
-        if root.is_file():
-            candidates: Iterable[tuple[Path, Path]] = [(root, root.parent)]
-        elif root.is_dir():
+        if root.is_dir():
             walker = _Walker(root, Globs((globs or {}).get(str(root), ())), warn)
-            candidates = ((p, root) for p in walker.walk())
+            candidates: Iterable[tuple[Path, Path]] = ((p, root) for p in walker.walk())
+        elif os.path.lexists(root):  # a file, or a pipe or device that reading skips, saying what it is
+            candidates = [(root, root.parent)]
         else:
             warn(f"{given}: no such file or folder")
             continue

@@ -62,7 +62,8 @@ _BLOCKS = TEXT_BLOCKS  # a line break stays inside its paragraph
 _LISTS = frozenset(["ul", "ol", "menu"])
 _PERMALINK = re.compile(r"^[\s¶§#🔗⚓]*$")
 _GLYPH_EDGES = re.compile(r"^[\s¶§🔗⚓]+|[\s¶§🔗⚓]+$|\s+#$")
-_WORD = re.compile(r"\w{3,}")
+# A word as the source spells it: letters outside ASCII may be written as entities there.
+_SOURCE_WORD = re.compile(r"[A-Za-z0-9]{3,}")
 MAX_LXML_LINE = 65535
 # Class names of the boxes documentation tools put notes in (Sphinx, DocBook, AsciiDoc).
 ADMONITIONS = frozenset(
@@ -230,7 +231,7 @@ def _relocate(blocks: list[Block], source: str) -> None:
     for block in blocks:
         if block.line < MAX_LXML_LINE:
             continue
-        word = _WORD.search(block.text)
+        word = _SOURCE_WORD.search(block.text)
         found = source.find(word.group(), cursor) if word else -1
         if found >= 0:
             cursor = found

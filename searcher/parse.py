@@ -25,6 +25,7 @@ _PREFIX = re.compile(r"(?<![\w*?])([^\W_]+)\*(?![\w*?])")
 _SIGN = re.compile(r"(?:(?<=^)|(?<=[\s(]))([+-])(?=[\w\"(])")
 # A "?" that ends a word ends a question; a wildcard "?" stands inside a word ("colo?r").
 _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s\"')]|$)")
+_AND = re.compile(r"(?<![^\s(])AND(?![^\s)])")
 _SYNTAX = re.compile(r"[\"'()\[\]{}:^~*?+\-!\\/<>=&|]")
 _PARSERS: dict[tuple[int, type], tuple[object, MultifieldParser]] = {}
 
@@ -42,6 +43,12 @@ def outside_quotes(text: str):
 def drop_question_marks(text: str) -> str:
     """The query without the question marks that end a question ("what is methadone?")."""
     return _QUESTION_MARK.sub("", text)
+
+
+def says_and(text: str) -> bool:
+    """True when the query joins words with an explicit ``AND`` (outside quotes): then every word is required."""
+    outside = outside_quotes(text)
+    return any(outside(m.start()) for m in _AND.finditer(text))
 
 
 def plain_words(text: str) -> str:

@@ -29,8 +29,8 @@ from searcher.filters import build_filter
 from searcher.format import is_current
 from searcher.hits import body_terms, collect
 from searcher.models import ALL_WORDS, SOME_WORDS, Hit, SearchRequest, SearchResult
-from searcher.parse import drop_question_marks, only_exclusions, parse, phrases_as_words, signs
-from searcher.rank import loosen, ranked
+from searcher.parse import drop_question_marks, only_exclusions, parse, phrases_as_words, says_and, signs
+from searcher.rank import loosen, ranked, relax_common
 from searcher.scoring import weighting
 from searcher.store import open_index
 from searcher.tag import Taxonomy, default_taxonomy
@@ -81,10 +81,11 @@ def queries_for(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) ->
     required = [
         prepare(identifiers(correct(w, reader, taxonomy), reader), schema, reader, taxonomy) for w in required_text
     ]
+    every = says_and(signed)  # an explicit AND: no some-words tier, no word optional
     return _Queries(
         typed=typed,
-        strict=strict,
-        loose=loosen(strict, required),
+        strict=strict if every else relax_common(strict, searcher, required),
+        loose=strict if every else loosen(strict, required),
         filt=build_filter(request, searcher, taxonomy),
         suggestion=corrected if corrected != signed else None,
         unmatched=unmatched(rewritten, reader, taxonomy),

@@ -20,7 +20,11 @@ def loosen(query: Query, required: list[Query] | None = None) -> Query:
     """The "some of the words" form of an all-words query.
 
     NOT clauses and ``+word`` clauses stay required; the other words are OR-ed.
+    A therapy's name typed alone (its words OR its tag) loosens its words.
     """
+    if isinstance(query, Or) and any(isinstance(q, And) for q in query.subqueries):
+        loose = [loosen(q, required) for q in query.subqueries]
+        return query if loose == list(query.subqueries) else Or(loose, boost=query.boost)
     if not isinstance(query, And):
         return query
     required = required or []
@@ -34,6 +38,37 @@ def loosen(query: Query, required: list[Query] | None = None) -> Query:
     if must:
         loose = AndMaybe(And(must), loose)
     return AndNot(loose, Or(negative)) if negative else loose
+
+
+# A word in more than this share of the sections (and no fewer than COMMON_MIN of
+# them) does not have to be in a section of the all-words tier: the common-terms
+# idea of Lucene and Elasticsearch.  It still scores where it is.
+COMMON_SHARE = 0.5
+COMMON_MIN = 20
+
+
+def _frequency(clause: Query, searcher) -> int:
+    """Sections holding a one-word clause (its longest list over the fields); 0 for anything else."""
+    terms = [clause] if isinstance(clause, Term) else clause.subqueries if isinstance(clause, Or) else []
+    if not terms or not all(isinstance(t, Term) for t in terms):
+        return 0
+    return max(searcher.doc_frequency(t.fieldname, t.text) for t in terms)
+
+
+def relax_common(query: Query, searcher, required: list[Query] | None = None) -> Query:
+    """The all-words query with its common words optional, when rarer words remain required."""
+    if not isinstance(query, And):
+        return query
+    cutoff = max(COMMON_MIN, COMMON_SHARE * searcher.doc_count())
+    required = required or []
+    positive = [q for q in query.subqueries if not isinstance(q, Not)]
+    negative = [q.query for q in query.subqueries if isinstance(q, Not)]
+    common = [q for q in positive if q not in required and _frequency(q, searcher) > cutoff]
+    rare = [q for q in positive if q not in common]
+    if not common or not rare:
+        return query
+    relaxed: Query = AndMaybe(rare[0] if len(rare) == 1 else And(rare), Or(common))
+    return AndNot(relaxed, Or(negative)) if negative else relaxed
 
 
 def _negated(query: Query, leaf: Query) -> bool:

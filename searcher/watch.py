@@ -15,14 +15,14 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import stat
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from searcher.discover import TEXT_SUFFIXES, canonical
+from searcher.changes import matters
+from searcher.discover import IGNORE_FILES, TEXT_SUFFIXES, canonical
 from searcher.errors import IndexDamaged, SearcherError
 from searcher.index import update_index
 from searcher.manifest import load_manifest
@@ -52,12 +52,13 @@ class _Touched:
     """Paths touched since the last run (guarded by the watcher's condition)."""
 
     files: set[str] = field(default_factory=set)
-    folders: bool = False  # a folder came, went or moved: only a full scan knows what it held
+    dirs: set[str] = field(default_factory=set)  # folders that came, went or moved
+    folders: bool = False  # a root came back or an ignore file changed: only a full scan knows
     first: float = 0.0
     last: float = 0.0
 
     def __bool__(self) -> bool:
-        return bool(self.files) or self.folders
+        return bool(self.files or self.dirs) or self.folders
 
 
 class Watcher:
@@ -173,10 +174,10 @@ class Watcher:
             if p == root.path:
                 return is_dir
             if p.is_relative_to(root.path):
-                parts = p.relative_to(root.path).parts
-                if any(part.startswith(".") for part in parts):
+                *folders, name = p.relative_to(root.path).parts
+                if any(part.startswith(".") for part in folders) or (name.startswith(".") and name not in IGNORE_FILES):
                     return False
-                return is_dir or p.name.lower().endswith(TEXT_SUFFIXES)
+                return is_dir or name in IGNORE_FILES or name.lower().endswith(TEXT_SUFFIXES)
         return False
 
     def note(self, path: str, is_dir: bool) -> None:
@@ -186,6 +187,8 @@ class Watcher:
             if not self.touched:
                 self.touched.first = now
             if is_dir:
+                self.touched.dirs.add(path)
+            elif os.path.basename(path) in IGNORE_FILES:  # what a scan sees may change anywhere below
                 self.touched.folders = True
             else:
                 self.touched.files.add(path)
@@ -228,6 +231,7 @@ class Watcher:
                 retry_at = time.monotonic() + delay
                 with self.cond:  # put the paths back for the next try
                     self.touched.files |= touched.files
+                    self.touched.dirs |= touched.dirs
                     self.touched.folders |= touched.folders
                     self.touched.first = self.touched.first or touched.first
                     self.touched.last = self.touched.last or touched.last
@@ -254,25 +258,11 @@ class Watcher:
 
     def _run(self, touched: _Touched) -> None:
         roots = [r.path for r in self.roots if r.present]
-        if not roots or not (touched.folders or self._differs(touched.files)):
+        folder_roots = [r.path for r in self.roots if not r.is_file]
+        if not roots or not (touched.folders or matters(self.index_dir, folder_roots, touched.files, touched.dirs)):
             return
         report = update_index(self.index_dir, roots, workers=self.workers, warn=self.warn)
         self.say(run_line(report))
-
-    def _differs(self, paths: set[str]) -> bool:
-        """Whether any touched file is not as the index's file list has it."""
-        files = load_manifest(self.index_dir).files
-        return any(_stale(path, files.get(path) or files.get(str(Path(path).resolve()))) for path in paths)
-
-
-def _stale(path: str, entry: dict | None) -> bool:
-    """Whether the file at ``path`` differs from ``entry``, the index's record of it (None: no record)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return entry is not None
-    same = entry is not None and (entry.get("size"), entry.get("mtime")) == (st.st_size, st.st_mtime_ns)
-    return not (same and stat.S_ISREG(st.st_mode))
 
 
 def _terminate(signum, frame) -> None:

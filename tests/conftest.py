@@ -51,6 +51,10 @@ def cli():
     runner = CliRunner()
 
     def invoke(*args: str, input: str | bytes | None = None, env: dict | None = None):
-        return runner.invoke(main, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
+        result = runner.invoke(main, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
+        if result.exit_code == 2:  # every error a user can cause: one line on stderr, nothing on stdout
+            assert result.stderr.count("\n") == 1 and result.stderr.startswith("searcher: "), result.stderr
+            assert result.stdout == "", result.stdout
+        return result
 
     return invoke

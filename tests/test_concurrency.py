@@ -86,6 +86,7 @@ class Searches:
         self.ix, self.stop = ix, threading.Event()
         self.failures: list[str] = []
         self.done = 0
+        self.whole_checked = 0  # --doc searches that saw a changed document and checked it whole
         self.threads = [threading.Thread(target=self._loop, args=(i,), daemon=True) for i in range(n)]
         for t in self.threads:
             t.start()
@@ -138,6 +139,7 @@ class Searches:
             for doc in versions:
                 if len(versions[doc]) != 1 or counts[doc] != 2:
                     self.failures.append(f"half-written {doc}: versions {versions[doc]}, {counts[doc]} sections")
+            self.whole_checked += bool(versions)
             present = set(versions)
             seen["gone"] |= seen["seen"] - present
             if present & seen["gone"]:
@@ -211,6 +213,8 @@ def run_concurrently(tmp_path: Path, docs: Path, seconds: float, workers: int = 
         one_off.start()
         try:
             changes = change_files(docs, pages, seconds, seed=12)
+            # The half-written check holds of something: some search saw a changed document.
+            wait_until(lambda: searches.whole_checked, timeout=300, what="a search that sees a changed document")
         finally:
             stop.set()
             one_off.join(180)

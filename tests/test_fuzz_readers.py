@@ -273,10 +273,31 @@ def test_any_text_reads_to_sections_of_its_words(name, text):
 def test_any_bytes_read_to_sections_or_skip(name, data):
     try:
         text = decode(data, name)
+    except SkipFile:
+        return  # binary, or not valid in the encoding its marks name
+    try:
         sections = process_bytes(data, name)
     except SkipFile:
+        # Decoded text is skipped only when it would index nothing.
+        assert not text.strip() or not sections_of_text(text, name), text[:200]
         return
     check_sections(text, sections)
+
+
+PROSE = [
+    "Sleep Hygiene\n\nKeep a regular bedtime and wake time every day.\n",
+    "Calm breathing helps. Breathe in for four counts, café au lait, naïve 日本語 words.\n",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("text", PROSE)
+def test_plain_prose_reads_to_every_word_it_holds(name, text):
+    """The fuzzed properties hold of no sections at all: plain prose must come out whole."""
+    for sections in (sections_of_text(text, name), process_bytes(text.encode(), name)):
+        check_sections(text, sections)
+        shown = {w for s in sections for w in _WORD.findall(" ".join([s.heading, s.text]))}
+        assert set(_WORD.findall(text)) <= shown, (name, shown)
 
 
 @pytest.mark.parametrize(

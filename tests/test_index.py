@@ -110,14 +110,15 @@ def test_html_page_indexes_into_sections_with_heading_paths(tmp_path) -> None:
     assert not any(w in json.dumps(recs) for w in ("track()", "Home", "Copyright"))
 
 
-def test_export_and_sections_commands(cli, tmp_path, corpus_copy, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)  # paths print from here: corpus/…, never cut
-    ix = tmp_path / "ix"
-    assert cli("index", corpus_copy, "--index", ix).exit_code == 0
+def test_export_and_sections_commands(cli, corpus_index, monkeypatch) -> None:
+    monkeypatch.chdir(corpus_index.parent)  # paths print from here: corpus/…, never cut
+    ix = corpus_index
     out = cli("export", "--index", ix)
+    assert out.exit_code == 0, out.stderr
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     keys = {"id", "doc", "title", "heading", "heading_path", "kind", "therapies", "line_start", "line_end", "text"}
-    assert lines and all(keys <= set(line) for line in lines)
+    assert all(keys <= set(line) for line in lines)
+    assert lines == section_rows(ix) and len(lines) > 100  # every section, once, as stored
     outline = cli("sections", "001_2190117fb8c6e72a.txt", "--index", ix)
     assert outline.exit_code == 0
     assert "Cognitive Behavioral Therapy (CBT) for heroin addiction (body)" in outline.stdout

@@ -182,9 +182,24 @@ def test_documentation_heading_paths_follow_the_page_nesting(path: Path) -> None
             stack.pop()
         stack.append((level, text))
         expected.setdefault(text, [h for _, h in stack])
-    for s in doc_sections(path):
-        if s.heading in expected:
-            assert s.heading_path == expected[s.heading], s.heading
+    compared = [s for s in doc_sections(path) if s.heading in expected]
+    assert compared, "no section heading found among the page's headings"
+    for s in compared:
+        assert s.heading_path == expected[s.heading], s.heading
+
+
+@pytest.mark.parametrize("path", DOC_PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_documentation_headings_with_a_permalink_are_all_kept(path: Path) -> None:
+    """Only real headings become sections, and every real one does: a heading that carries
+    its own permalink (Sphinx's ¶) is the page's content, never chrome."""
+    tree = lhtml.document_fromstring(path.read_bytes())
+    linked = [
+        " ".join(el.text_content().replace("¶", "").split())
+        for el in tree.iter("h1", "h2", "h3", "h4", "h5", "h6")
+        if el.xpath(".//a[contains(concat(' ', @class, ' '), ' headerlink ')]")
+    ]
+    kept = [h for s in doc_sections(path) for h in s.heading_path]
+    assert not set(linked) - set(kept), sorted(set(linked) - set(kept))
 
 
 def test_documentation_sections_carry_their_anchor() -> None:

@@ -67,7 +67,9 @@ def clean_rows(docs: Path, tmp_path: Path) -> list[dict]:
 def found_docs(cli, index_dir: Path, word: str) -> list[str]:
     result = cli("search", "--json", "--index", index_dir, word)
     assert result.exit_code in (0, 1), result.stderr
-    return sorted(h["doc"] for h in json.loads(result.stdout)["hits"])
+    hits = json.loads(result.stdout)["hits"]
+    assert result.exit_code == (0 if hits else 1)  # 0 when something matched, 1 when nothing did
+    return sorted(h["doc"] for h in hits)
 
 
 def v1_answers(cli, ix: Path) -> None:

@@ -33,7 +33,9 @@ def place(tmp_path, monkeypatch):
 def hits(cli, *args) -> list[dict]:
     result = cli("search", "--json", "--index", "ix", *args)
     assert result.exit_code in (0, 1), result.stderr
-    return json.loads(result.stdout)["hits"]
+    hits = json.loads(result.stdout)["hits"]
+    assert result.exit_code == (0 if hits else 1)  # 0 when something matched, 1 when nothing did
+    return hits
 
 
 def test_paths_open_from_here_and_json_gives_path_and_root(cli, place) -> None:

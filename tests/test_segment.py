@@ -49,10 +49,12 @@ def test_list_sections_are_kind_list_and_keep_depth(corpus_sections) -> None:
 def test_line_numbers_point_at_the_source(corpus_sections) -> None:
     for name, (path, sections) in corpus_sections.items():
         lines = path.read_text(encoding="utf-8").splitlines()
+        end = 1
         for s in sections:
-            assert 1 <= s.line_start <= s.line_end <= len(lines), (name, s.heading)
+            assert end <= s.line_start <= s.line_end <= len(lines), (name, s.heading)  # in order, no overlap
+            end = s.line_end  # a glued heading starts on the line where the text before it ends
             source_line = lines[s.line_start - 1]
-            assert s.heading in source_line or s.line_start == 1, (name, s.line_start, s.heading, source_line)
+            assert s.heading in source_line, (name, s.line_start, s.heading, source_line)
             last_words = re.findall(r"\w+", s.text.splitlines()[-1])[-3:]
             tail = " ".join(lines[s.line_start - 1 : s.line_end])
             assert all(w in tail for w in last_words), (name, s.heading, last_words)

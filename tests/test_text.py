@@ -125,9 +125,23 @@ def test_a_navigation_word_heading_real_content_stays(word: str, corpus_files) -
     assert sections[0].heading == word and sections[0].text == "The clinic opened a second site this spring."
 
 
-def test_a_navigation_word_that_heads_nothing_at_the_start_goes(corpus_files) -> None:
-    sections = sections_of_text(read_text(corpus_files[3]), corpus_files[3].name)
-    assert not any("Blog" in " ".join([s.title, *s.heading_path, s.text]) for s in sections)
+_BODY = (
+    "Dosing\nMethadone is taken once a day. The dose is set by the clinic.\nSafety\nStore every dose out of reach.\n"
+)
+
+
+def _fields(sections) -> list[str]:
+    return [f for s in sections for f in (s.title, s.heading, *s.heading_path, *s.text.splitlines())]
+
+
+@pytest.mark.parametrize("word", ["Blog", "Home", "News", "Menu"])
+def test_a_navigation_word_goes_only_where_it_heads_nothing_at_an_end(word: str) -> None:
+    for text in (f"{word}\n\n{_BODY}", f"{_BODY}\n{word}\n"):
+        sections = sections_of_text(text, "d.txt")
+        assert word not in _fields(sections), text
+        assert "Store every dose out of reach." in _fields(sections)
+    middle = sections_of_text(_BODY.replace("Safety\n", f"{word}\nSafety\n"), "d.txt")
+    assert [s.heading_path for s in middle] == [["Dosing"], [word, "Safety"]]  # between content, it is a heading
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,9 @@ from tests.watching import Watch, generation, note, rss_kib, wait_until, write
 def found(cli, ix, word: str) -> list[str]:
     result = cli("search", "--json", "--index", ix, word)
     assert result.exit_code in (0, 1), result.stderr
-    return sorted(h["doc"] for h in json.loads(result.stdout)["hits"])
+    hits = json.loads(result.stdout)["hits"]
+    assert result.exit_code == (0 if hits else 1)  # 0 when something matched, 1 when nothing did
+    return sorted(h["doc"] for h in hits)
 
 
 def clean_build(docs, tmp_path) -> list[dict]:
@@ -197,12 +199,15 @@ def assert_no_traceback(lines: list[str]) -> None:
     assert not any("Traceback" in line for line in lines), lines
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
-def test_signal_when_idle(docs, tmp_path, signum, code):
+@pytest.mark.parametrize(
+    ("signum", "code", "said"),
+    [(signal.SIGTERM, 143, "searcher: terminated"), (signal.SIGINT, 130, "searcher: interrupted")],
+)
+def test_signal_when_idle(docs, tmp_path, signum, code, said):
     with Watch(docs, "--index", tmp_path / "ix") as w:
         w.started()
         assert w.signal(signum) == code
-        assert w.lines[-1] in ("searcher: terminated", "searcher: interrupted")
+        assert w.lines[-1] == said
         assert_no_traceback(w.lines)
 
 
