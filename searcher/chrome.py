@@ -24,6 +24,7 @@ from searcher.tree import Stats, drop, is_inside
 
 CHROME_PATH = Path(__file__).with_name("data") / "chrome.json"
 _PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _LINK_DENSE = frozenset(["div", "section", "ul", "ol", "table", "dl", "p", "span", "header"])
 MOST_OF_PAGE = 0.5
 LINKS_ARE_CONTENT = 0.7  # share of the content in link lists past which the links are the page
@@ -40,6 +41,8 @@ class Vocabulary:
     roles: frozenset[str]
     tags: frozenset[str]
     thread: frozenset[str]
+    article: frozenset[str]
+    article_long: tuple[str, ...]
     named: etree.XPath  # the elements that can say they are chrome, in document order
 
     def names_chrome(self, el: etree._Element) -> bool:
@@ -51,6 +54,10 @@ class Vocabulary:
     def names_thread(self, el: etree._Element) -> bool:
         """True for a comment thread, which may be longer than the article it follows."""
         return not self.thread.isdisjoint(_parts(el.get("class"), el.get("id")))
+
+    def names_article_chrome(self, el: etree._Element) -> bool:
+        """True for what an article page names as about the article: a caption, byline or dateline."""
+        return any(p in self.article or p.endswith(self.article_long) for p in _parts(el.get("class"), el.get("id")))
 
     def weight(self, el: etree._Element) -> int:
         """Readability's class weight: +25 for a content name, -25 for chrome."""
@@ -84,6 +91,8 @@ def vocabulary() -> Vocabulary:
         frozenset(data["chrome_roles"]),
         frozenset(data["chrome_tags"]),
         frozenset(data["thread_words"]),
+        frozenset(data["article_words"]),
+        tuple(w for w in data["article_words"] if len(w) >= 5),
         etree.XPath(  # inside code, class names are a highlighter's ("token comment"), not chrome
             "descendant-or-self::*[(@class or @id or @role or self::header"
             + "".join(f" or self::{tag}" for tag in data["chrome_tags"])
@@ -197,3 +206,82 @@ def _teaser_lists(content: etree._Element) -> set[etree._Element]:
             headings[ancestor] = headings.get(ancestor, 0) + 1
             linked[ancestor] = linked.get(ancestor, 0) + away
     return {el for el, n in linked.items() if n >= 3 and n * 2 >= headings[el]}
+
+
+def drop_article_chrome(picked: list[etree._Element], stats: Stats, vocab: Vocabulary) -> list[etree._Element]:
+    """On an article page, the content less the text about the article and around it.
+
+    Figures (an image and its caption or credit, not a quote, code or a
+    table); captions, credits, bylines, datelines, author boxes, print-only
+    text and links to the next story, by name; in the article's header, all
+    but its headings (the section label, byline, date and standfirst around
+    the headline); the page's tag links (``rel="tag"``) among other links;
+    short paragraphs that link to other stories (:func:`_link_runs`).
+    """
+    limit = sum(stats.text.get(el, 0) for el in picked) * MOST_OF_PAGE
+    runs = set().union(*(_link_runs(el, stats) for el in picked))
+    heads = [
+        h
+        for top in picked
+        for h in top.iter("*")
+        if (h.tag == "header" or not {"header", "head", "hero"}.isdisjoint(_parts(h.get("class"), h.get("id"))))
+        and next(h.iter("h1"), None) is not None
+        and stats.text[h] <= limit
+    ]
+
+    def about(el: etree._Element) -> bool:
+        if el in runs or (any(is_inside(el, h) for h in heads) and next(el.iter(*_HEADINGS), None) is None):
+            return True
+        if el.tag == "a" and "tag" in (el.get("rel") or "").lower().split():
+            return stats.density(el.getparent()) > 0.5  # the page's tags; one in a sentence is a word of it
+        if el.tag not in ("figcaption", "figure") and not vocab.names_article_chrome(el):
+            return False
+        return next(el.iter("pre", "code", "h1", "h2", "h3", "table", "blockquote"), None) is None
+
+    doomed = [el for top in picked for el in ([top] if about(top) else outermost(top.iter("*"), top, about))]
+    if sum(stats.text.get(el, 0) for el in doomed) > limit:
+        return picked  # most of it "about the article": then it is the article
+    for el in doomed:
+        stats.forget(el)
+        drop(el)
+    return [el for el in picked if el not in doomed]
+
+
+_URL = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$")
+TEASER_LINE = 200
+_LABEL = re.compile(r"^\W*\w[^.!?]{2,18}$")  # "Read more:", "Related", "[See also" before a story's link
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _link_runs(content: etree._Element, stats: Stats) -> set[etree._Element]:
+    """Short paragraphs that link to other stories: all link, two or more in a row or in capitals, or after a label.
+
+    One all-link line alone may be the article's own sentence, unless it
+    shouts ("GET THE APP BY CLICKING HERE"); "Read more:" or "Related" before a
+    headline of four words or more is a teaser; a link that spells out its
+    address is a reference the article cites.
+    """
+
+    def teaser_line(el: etree._Element) -> bool:
+        if not isinstance(el.tag, str) or el.tag not in ("p", "div") or not 0 < stats.text.get(el, 0) < TEASER_LINE:
+            return False
+        links = [a for a in el.iter("a") if a.get("href")]
+        return bool(links) and stats.density(el) >= 0.9 and not any(_URL.match("".join(a.itertext())) for a in links)
+
+    def read_more(el: etree._Element) -> bool:
+        links = [a for a in el.iter("a") if a.get("href")]
+        if len(links) != 1 or stats.text.get(el, 0) >= TEASER_LINE:
+            return False
+        text, link = "".join(el.itertext()), "".join(links[0].itertext()).strip()
+        if len(link.split()) < 4 or next(el.iter(*_HEADINGS), None) is not None:
+            return False  # a story's headline is some words long; a heading is a section's
+        label, _, after = text.partition(link)
+        return bool(_LABEL.match(label.strip())) and not _LETTER.search(after) and not _URL.match(link)
+
+    lines = {el for el in content.iter("p", "div") if teaser_line(el)}
+    caps = {el for el in lines if (t := "".join(el.itertext())).upper() == t != t.lower() and len(t.split()) >= 3}
+    return (
+        caps
+        | {el for el in lines if el.getprevious() in lines or el.getnext() in lines}
+        | {el for el in content.iter("p", "div") if read_more(el)}
+    )

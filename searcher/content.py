@@ -18,11 +18,21 @@ with no container that stands out keeps all its visible text.
 from __future__ import annotations
 
 import itertools
+import re
 
 from lxml import etree
 
-from searcher.chrome import Vocabulary, drop_chrome, drop_link_lists, outermost, teasers, vocabulary
+from searcher.chrome import (
+    Vocabulary,
+    drop_article_chrome,
+    drop_chrome,
+    drop_link_lists,
+    outermost,
+    teasers,
+    vocabulary,
+)
 from searcher.htmltags import TEXT_BLOCKS
+from searcher.models import Block
 from searcher.tree import Stats, is_inside
 
 _SCORED = frozenset(["p", "pre", "td", "blockquote", "dd", "li", "section"])
@@ -35,6 +45,36 @@ MIN_PARAGRAPH = 25
 WIDEN_LINK_DENSITY = 0.25
 HEADLINE_SHARE = 0.5
 HEADLINE_MIN_TEXT = 400
+EDGE_LINE = 40  # at most this long, a line above or below an article's prose may be a label ("Subscribe Sign In")
+DATELINE = 100  # at most this long, such a line that gives a time or a date is a dateline ("Nov. 19, 2019 8:03 am ET")
+_DATE = re.compile(  # 6:45, 2018-08-16, 05/10/2018, "19, 2019"
+    r"\b\d{1,2}:\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}\b\W{1,3}(?:19|20)\d\d\b"
+)
+CONTACT_LINE = 250  # at most this long, a last line with an address or a handle is the author's
+_CONTACT = re.compile(r"\b[\w.+-]+@[\w-]+\.\w[\w.]*|(?<![\w@])@\w{2,}")
+_SENTENCE_END = tuple('.!?…"”)»。！？')
+
+
+_DATED = frozenset(["article:published_time", "datepublished", "pubdate", "publishdate", "sailthru.date"])
+_ARTICLE_BODY = etree.XPath("//*[@itemprop='datePublished' or @itemprop='articleBody']")
+_SCHEMA_ARTICLE = re.compile(r'"@type"\s*:\s*"(?:News|Blog|Report|Scholarly)?Article"|"BlogPosting"|"datePublished"')
+
+
+def says_article(root: etree._Element) -> bool:
+    """A page that says it is a dated article (og:type, a publication date, schema.org), as news and blogs do.
+
+    Documentation pages say none of this; only on an article page are
+    captions, bylines and datelines told apart from the text.
+    """
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _DATED or (key == "og:type" and (meta.get("content") or "").lower() == "article"):
+            return True
+    if _ARTICLE_BODY(root):
+        return True
+    return any(
+        s.get("type") == "application/ld+json" and _SCHEMA_ARTICLE.search(s.text or "") for s in root.iter("script")
+    )
 
 
 def _scores(body: etree._Element, stats: Stats, vocab: Vocabulary) -> dict[etree._Element, float]:
@@ -163,8 +203,11 @@ def _siblings(top: etree._Element, best: float, scores: dict, stats: Stats) -> l
     return keep
 
 
-def main_content(body: etree._Element) -> list[etree._Element]:
-    """The elements of ``body`` that hold its main content, in document order."""
+def main_content(body: etree._Element, article: bool = False) -> list[etree._Element]:
+    """The elements of ``body`` that hold its main content, in document order.
+
+    ``article``: the page says it is a dated article (:func:`searcher.chrome.says_article`).
+    """
     marked = _MARKED(body)
     if marked:
         return outermost(marked, None, lambda el: True)
@@ -179,4 +222,41 @@ def main_content(body: etree._Element) -> list[etree._Element]:
     picked = _siblings(top, scores.get(top, 0.0), scores, stats)
     for el in picked:
         drop_link_lists(el, stats)
-    return picked
+    return drop_article_chrome(picked, stats, vocab) if article else picked
+
+
+def trim_article(blocks: list[Block]) -> list[Block]:
+    """An article's blocks less the chrome only its shape gives away, as jusText reads it.
+
+    Above the first and below the last line of prose, short lines that are no
+    sentence go: with no figure they are labels and buttons ("Get short URL",
+    "Subscribe Sign In", "Voltar"), with a time or a date datelines ("Posted:
+    Fri 6:45 PM, Feb 16, 2018"); a score or a price stays.  Last lines that
+    give an e-mail address or a handle are the author's contact.  A heading
+    with nothing under it is the title of a box whose content went as chrome.
+    """
+
+    def label(b: Block) -> bool:
+        text = b.text
+        if b.kind != "para" or text.endswith(_SENTENCE_END):
+            return False
+        if len(text) <= EDGE_LINE and not any(c.isdigit() for c in text):
+            return True
+        return len(text) <= DATELINE and bool(_DATE.search(text))
+
+    while (
+        blocks
+        and blocks[-1].kind == "para"
+        and len(blocks[-1].text) <= CONTACT_LINE
+        and _CONTACT.search(blocks[-1].text)
+    ):
+        blocks = blocks[:-1]  # the author's address under the article ("Write to Jo at jo@x.com", "@jo")
+    prose = [i for i, b in enumerate(blocks) if b.kind != "heading" and not label(b)]
+    if prose:
+        blocks = [b for i, b in enumerate(blocks) if prose[0] <= i <= prose[-1] or not label(b)]
+    kept: list[Block] = []
+    for b in reversed(blocks):
+        if b.kind == "heading" and (not kept or (kept[-1].kind == "heading" and kept[-1].level <= b.level)):
+            continue
+        kept.append(b)
+    return kept[::-1]

@@ -18,7 +18,7 @@ import re
 
 from lxml import etree
 
-from searcher.content import main_content
+from searcher.content import main_content, says_article, trim_article
 from searcher.htmltags import TEXT_BLOCKS
 from searcher.models import Block
 from searcher.read import HAS_WORD, fold_space
@@ -246,11 +246,12 @@ def page_blocks(text: str) -> list[Block] | None:
     if root is None:
         return None
     title = page_title(root)
+    article = says_article(root)
     prune(root)
     body = root.find("body")
     if body is None:
         body = root
-    content = main_content(body)
+    content = main_content(body, article)
     walker = _Walker()
     if not any(next(c.iter("h1"), None) is not None for c in content):
         h1 = next(body.iter("h1"), None)
@@ -258,9 +259,9 @@ def page_blocks(text: str) -> list[Block] | None:
             walker.walk(h1)  # the headline sits above the article it heads
     for el in content:
         walker.walk(el)
-    blocks = walker.blocks
+    blocks = trim_article(walker.blocks) if article else walker.blocks
     if not title:
-        title = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), "")
+        title = next((b.text for b in walker.blocks if b.kind == "heading" and b.level == 1), "")
     if any(b.line >= MAX_LXML_LINE for b in blocks):
         _relocate(blocks, text)
     last = text.count("\n") + 1  # a newline from an entity (&#10;) is no source line
