@@ -145,7 +145,7 @@ def search_cmd(
 
     every = _mode(modes) in ("files_only", "count")
     result = _search_or_build(index_dir, _request(query, section, therapies, doc_glob, limit, per_doc, kinds, every))
-    width = environment().search_width()
+    width = environment().width()
     _print_result(result, modes, lambda r, painted: render.human(r, painted, width, explain), render.as_json)
 
 
@@ -166,5 +166,5 @@ def similar_cmd(target: str, limit: int, same_doc: bool, explain: bool, index_di
 
     _mode(modes)
     result = similar(index_dir or default_index(), utf8(target), limit, same_doc)
-    width = environment().search_width()
+    width = environment().width()
     _print_result(result, modes, lambda r, painted: render.similar(r, painted, width, explain), render.similar_json)

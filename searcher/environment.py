@@ -64,15 +64,11 @@ class Environment:
         """Whether to paint, for ``--color`` ``always``, ``never`` or ``auto`` (a terminal and no NO_COLOR)."""
         return choice == "always" or (choice == "auto" and self.stdout_isatty and not self.no_color)
 
-    def search_width(self) -> int | None:
-        """Columns for search hits: ``COLUMNS`` when set, else the terminal's; piped, no limit."""
+    def width(self) -> int | None:
+        """Columns to fit human output in: ``COLUMNS`` when set, else the terminal's; piped, no limit."""
         if self.columns is not None:
             return max(self.columns, 20)
         return max(self.terminal_columns, 20) if self.stdout_isatty else None
-
-    def width(self) -> int:
-        """Columns to fit other human output in: the terminal's (at most 120), else 80."""
-        return min(self.terminal_columns if self.stdout_isatty else 80, 120)
 
 
 def _isatty(stream) -> bool:

@@ -120,6 +120,9 @@ def find_section(searcher, target: str) -> int:
     sections = sorted((f["line_start"], f["line_end"], n) for f, n in stored)
     if not sections:
         raise SearcherError(f"no indexed file matches {path!r}")
+    last = max(end for _, end, _ in sections)
+    if not 1 <= number <= last:
+        raise SearcherError(f"no section at line {number} of {path!r}: its sections span lines 1-{last}")
     inside = [n for start, end, n in sections if start <= number <= end]
     if inside:
         return inside[0]

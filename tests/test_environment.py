@@ -76,7 +76,7 @@ def test_from_process_reads_columns_and_no_color(monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "77")
     monkeypatch.setenv("NO_COLOR", "1")
     env = Environment.from_process()
-    assert env.columns == 77 and env.no_color and env.search_width() == 77
+    assert env.columns == 77 and env.no_color and env.width() == 77
     monkeypatch.setenv("COLUMNS", "wide")
     assert Environment.from_process().columns is None
 
@@ -98,3 +98,10 @@ def test_similar_fits_the_width_like_search(corpus_index) -> None:
     assert piped.exit_code == ExitStatus.MATCH and widest_hit_line(piped.stdout) > 100  # piped: never cut
     narrow = run(Environment(columns=60), "similar", "--index", corpus_index, target)
     assert narrow.exit_code == ExitStatus.MATCH and widest_hit_line(narrow.stdout) <= 60
+
+
+def test_outlines_fit_the_width_and_are_never_cut_when_piped(corpus_index) -> None:
+    piped = run(Environment(), "sections", "--index", corpus_index)
+    assert piped.exit_code == 0 and "…" not in piped.stdout
+    narrow = run(Environment(columns=50), "sections", "--index", corpus_index)
+    assert "…" in narrow.stdout and max(len(line) for line in narrow.stdout.splitlines() if line.startswith(" ")) <= 50

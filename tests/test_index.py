@@ -119,7 +119,7 @@ def test_export_and_sections_commands(cli, corpus_index, monkeypatch) -> None:
     keys = {"id", "doc", "title", "heading", "heading_path", "kind", "therapies", "line_start", "line_end", "text"}
     assert all(keys <= set(line) for line in lines)
     assert lines == section_rows(ix) and len(lines) > 100  # every section, once, as stored
-    outline = cli("sections", "001_2190117fb8c6e72a.txt", "--index", ix)
+    outline = cli("sections", "001_2190117fb8c6e72a.txt", "--index", ix, env={"COLUMNS": "80"})
     assert outline.exit_code == 0
     assert "Cognitive Behavioral Therapy (CBT) for heroin addiction (body)" in outline.stdout
     assert max(len(line) for line in outline.stdout.splitlines()) <= 80

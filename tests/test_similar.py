@@ -143,3 +143,10 @@ def test_a_file_that_left_the_index_is_a_one_line_error(cli, tmp_path):
     update_index(tmp_path / "ix", [docs], workers=1)
     result = cli("similar", "--index", tmp_path / "ix", f"{docs / 'a.md'}:1")
     assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("line", ["0", "99999"])
+def test_a_line_outside_the_file_is_one_error_line(cli, corpus_index, line: str) -> None:
+    result = cli("similar", "--index", corpus_index, f"000_fd7004bbd8f47188.txt:{line}")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert f"no section at line {line}" in result.stderr

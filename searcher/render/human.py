@@ -126,15 +126,17 @@ def similar(result: SimilarResult, color: bool = False, width: int | None = 80, 
     return "\n".join([*lines, footer])
 
 
-def outline(sections: list[Section], width: int = 80) -> str:
-    """Documents with their headings (indented by depth), source lines, kind and therapies."""
+def outline(sections: list[Section], width: int | None = 80) -> str:
+    """Documents with their headings (indented by depth), source lines, kind and therapies,
+    fit to ``width`` (None: never cut)."""
     lines: list[str] = []
     current, shown = None, []
     for s in sections:
         if (s.path or s.doc) != current:
             current, shown = s.path or s.doc, []
             name = f"{printable(from_here(current)) if s.path else safe(current)}: "
-            lines.append(name + fit(safe(s.title), max(width - len(name), 12)))  # the path is never cut
+            room = None if width is None else max(width - len(name), 12)
+            lines.append(name + fit(safe(s.title), room))  # the path is never cut
         path = [safe(h) for h in s.heading_path] or [safe(s.heading)]
         for depth in range(len(path) - 1):  # parents that hold no text of their own
             if shown[: depth + 1] != path[: depth + 1]:
@@ -143,7 +145,7 @@ def outline(sections: list[Section], width: int = 80) -> str:
         where = f"{s.line_start:>6}-{s.line_end:<6} {'  ' * len(path)}"
         tags = f"  {_tags(s)}" if s.therapies else ""
         line = f"{where}{safe(s.heading)} ({s.kind})"
-        if tags and len(line) + len(tags) <= width:
+        if tags and (width is None or len(line) + len(tags) <= width):
             lines.append(line + tags)
         else:  # like search output: therapies that do not fit go on a line of their own
             lines.append(fit(line, width))

@@ -62,6 +62,6 @@ def wrap(text: str, width: int | None, indent: str) -> list[str]:
     ] or [indent]
 
 
-def fit(line: str, width: int) -> str:
-    """``line`` cut to ``width`` with an ellipsis."""
-    return line if len(line) <= width else line[: width - 1] + "…"
+def fit(line: str, width: int | None) -> str:
+    """``line`` cut to ``width`` with an ellipsis (None: never cut)."""
+    return line if width is None or len(line) <= width else line[: width - 1] + "…"
