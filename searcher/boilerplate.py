@@ -102,8 +102,8 @@ def _zone_like(block: Block) -> bool:
         return False
     if is_boilerplate_line(text) or is_zone_start(text) or vocabulary().navigation.match(text):
         return True
-    # A teaser's title or its cut-off excerpt; a finished sentence is content.
-    return bool(_TRUNCATED.search(text)) or not _SENTENCE_END.search(text)
+    # A teaser's title (a question too) or its cut-off excerpt; a finished sentence is content.
+    return bool(_TRUNCATED.search(text)) or is_heading_line(block) or not _SENTENCE_END.search(text)
 
 
 def trailing_zone_start(blocks: list[Block]) -> int:

@@ -232,3 +232,18 @@ def test_python_dunders_are_not_emphasis(name: str) -> None:
         s.text for s in sections_of_text("Notes\n\nThis is **very** important and __so is this__.\n", name)
     )
     assert "very important" in emphasis and "so is this" in emphasis and "*" not in emphasis and "__" not in emphasis
+
+
+def test_a_trailing_teaser_list_goes_with_question_titles_too() -> None:
+    text = (
+        "Opioid Detox\n\nDetox is the first step of treatment. A team manages withdrawal.\n\n"
+        "Related Articles\n\nHow Long Does Withdrawal Last?\n\nWithdrawal symptoms usually peak at...\n\nRead More\n"
+    )
+    sections = sections_of_text(text, "r1.txt")
+    every = " ".join(" ".join([*s.heading_path, s.text]) for s in sections)
+    assert "first step of treatment" in every and "A team manages withdrawal." in every
+    assert "Related" not in every and "How Long" not in every and "peak at" not in every
+    kept = (
+        "Opioid Detox\n\nDetox comes first.\n\nComments\n\nDoes it hurt?\n\nIt can, and the team eases it with care.\n"
+    )
+    assert "eases it with care" in " ".join(s.text for s in sections_of_text(kept, "c.txt"))
