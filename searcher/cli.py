@@ -92,7 +92,10 @@ def _usage_line(err: click.UsageError) -> str:
     path = err.ctx.command_path if err.ctx else "searcher"
     typed = getattr(err, "typed", None)
     if isinstance(err, click.NoSuchOption) and typed and re.fullmatch(r"-[^\W\d_][\w'’.-]{2,}", typed):
-        return f"{err.format_message()} (a query that starts with '-' goes after '--': {path} -- {typed})"
+        import shlex
+
+        fixed = shlex.join(getattr(err, "fixed", None) or ["--", typed])
+        return f"{err.format_message()} (a word that starts with '-' goes after '--': {path} {fixed})"
     return f"{err.format_message()} (see: {path} --help)"
 
 

@@ -61,7 +61,8 @@ def _print_result(result, modes: dict, human, as_json) -> None:
 
 
 class _SearchCommand(click.Command):
-    """Remembers which argument an unknown option came from ("-methadone" for "-m")."""
+    """Remembers which argument an unknown option came from ("-methadone" for "-m"),
+    and the command line that would search for it: the options, ``--``, then every word."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         given = list(args)  # the parser consumes the list it is given
@@ -71,7 +72,26 @@ class _SearchCommand(click.Command):
             name = err.option_name
             before = given[: given.index("--")] if "--" in given else given
             err.typed = next((a for a in before if a == name or (a.startswith(name) and not a.startswith("--"))), None)
+            err.fixed = self._with_words_last(given, err.typed)
             raise
+
+    def _with_words_last(self, given: list[str], typed: str | None) -> list[str]:
+        options = [p for p in self.params if isinstance(p, click.Option)]
+        valued = {o for p in options if not p.is_flag for o in p.opts + p.secondary_opts}
+        known = {o for p in options for o in p.opts + p.secondary_opts}
+        flags, words, rest = [], [], list(given)
+        while rest:
+            arg = rest.pop(0)
+            if arg == "--":
+                words += rest
+                break
+            if arg in valued and rest:
+                flags += [arg, rest.pop(0)]
+            elif arg != typed and (arg in known or arg.split("=", 1)[0] in known):
+                flags.append(arg)
+            else:
+                words.append(arg)
+        return [*flags, "--", *words]
 
 
 def _request(query, section, therapies, doc_glob, limit, per_doc, kinds, every: bool):

@@ -235,6 +235,8 @@ def test_dash_hint_only_for_a_query_word(cli, corpus_index, args: list[str], hin
     result = cli("search", "--index", corpus_index, *args)
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert ("goes after '--'" in result.stderr) == hint, result.stderr
+    if hint:  # the command to run instead keeps every word and the options, after and before '--'
+        assert result.stderr.rstrip().endswith(f" search --index {corpus_index} -- heroin -methadone)")
 
 
 def test_a_word_that_matched_nothing_is_named(cli, corpus_index) -> None:
