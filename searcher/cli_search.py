@@ -100,8 +100,8 @@ def _request(query, section, therapies, doc_glob, limit, per_doc, kinds, every: 
     text = utf8(" ".join(query))
     section, doc_glob = utf8(section), utf8(doc_glob)
     therapies = [utf8(t) for t in therapies]
-    if not text.strip() and not (section or therapies or doc_glob):
-        fail("empty query: give words to search for, or a filter (--section, --therapy, --doc)")
+    if not text.strip() and not (section or therapies or doc_glob or kinds):
+        fail("empty query: give words to search for, or a filter (--section, --therapy, --doc, --kind)")
     # -l and -c cover every matching section, not the first -n
     return SearchRequest(text, section, therapies, doc_glob, None if every else limit, per_doc, not every, list(kinds))
 

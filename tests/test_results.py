@@ -453,3 +453,9 @@ def test_a_total_past_the_bound_is_estimated_and_says_about(cli, corpus_index, m
     assert data["hits"] == exact["hits"]
     footer = cli("search", "--index", corpus_index, "heroin", "recovery").stdout.rstrip().splitlines()[-1]
     assert footer.startswith(f"about {data['total']:,} matching sections")
+
+
+def test_a_kind_alone_lists_the_sections_of_that_kind(cli, corpus_index) -> None:
+    data = run_json(cli, corpus_index, "--kind", "faq", "-n", "500")
+    assert data["hits"] and all(h["kind"] == "faq" for h in data["hits"])
+    assert data["total"] == sum(1 for s in section_rows(corpus_index) if s["kind"] == "faq")
