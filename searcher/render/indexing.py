@@ -9,9 +9,9 @@ from searcher.errors import printable
 from searcher.models import IndexReport
 
 
-def _when(stamp: float | None) -> str:
+def _when(stamp: float | None, index: str) -> str:
     if stamp is None:
-        return "never (an interrupted first run: `searcher index` resumes it)"
+        return f"never (an interrupted first run: `searcher index --index {index}` resumes it)"
     return time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(stamp))
 
 
@@ -21,7 +21,8 @@ def _plural(n: int, word: str) -> str:
 
 def status_text(st: dict, limit: int = 5) -> str:
     """The index, its last run, each root with its counts, and what changed on disk since."""
-    lines = [f"index: {printable(from_here(st['index']))}", f"last run: {_when(st['last_run'])}"]
+    index = printable(from_here(st["index"]))
+    lines = [f"index: {index}", f"last run: {_when(st['last_run'], index)}"]
     for r in st["roots"]:
         stale = r["stale"]
         head = f"{printable(from_here(r['root']))}: {_plural(r['files'], 'file')}, {_plural(r['sections'], 'section')}"
@@ -41,7 +42,8 @@ def status_text(st: dict, limit: int = 5) -> str:
         f"{_plural(len(st['roots']), 'root')}, {_plural(st['files'], 'file')}, {_plural(st['sections'], 'section')}; "
     )
     if st["stale"]:
-        total += f"{_plural(st['stale'], 'file')} changed on disk since (stale): run searcher index to update"
+        stale = _plural(st["stale"], "file")
+        total += f"{stale} changed on disk since (stale): run searcher index --index {index} to update"
     else:
         total += "nothing changed on disk since"
     lines.append(total)
