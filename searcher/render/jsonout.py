@@ -68,6 +68,7 @@ def similar_json(result: SimilarResult) -> str:
     """The ``search --json`` object, each hit with ``similarity`` and ``near_duplicate``, and the ``source``."""
     return to_json(
         {
+            "version": JSON_VERSION,
             "query": result.query,
             "total": result.total,
             "suggestion": result.suggestion,
