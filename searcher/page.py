@@ -147,7 +147,7 @@ class _Walker:
                     self.anchor = ident
                 ctx = self._context(el, stack[-1])
                 stack.append(ctx)
-                if el.tag == "br":
+                if el.tag == "br" or _set_apart(el):
                     self._add("\n" if ctx[1] == "code" else " ", ctx)
                 if el.text:
                     self._add(el.text, ctx)
@@ -199,6 +199,16 @@ class _Walker:
             return
         line += raw[: len(raw) - len(raw.lstrip())].count("\n")  # text that starts under its tag
         self.blocks.append(Block(kind, text, line, depth, level, line + raw.strip().count("\n"), anchor))
+
+
+def _set_apart(el: etree._Element) -> bool:
+    """A part of a definition term right after another: style sets them apart
+    (numpydoc's "normalize : bool"), text would run them together."""
+    before, parent = el.getprevious(), el.getparent()
+    if before is None or parent is None or parent.tag != "dt" or (before.tail or "").strip():
+        return False
+    left, right = "".join(before.itertext()), el.text or ""
+    return bool(left and right) and left[-1].isalnum() and right[0].isalnum()
 
 
 def _admonition_title(el: etree._Element) -> bool:
