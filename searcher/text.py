@@ -46,6 +46,8 @@ _LI_FRAGMENT = re.compile(r"<\s*li\b", re.IGNORECASE)
 
 # Lines as an editor counts them: form feeds, U+2028 and NEL do not end one.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# A bullet after text on its line: the line break before it was lost ("Core Skills•\tMindfulness ...").
+_MID_BULLET = re.compile(r"(?<=\S)[ \t]*(?=[\u2022\u25e6\u25aa\u25cf][ \t]+\S)")
 
 
 @dataclass(slots=True)
@@ -99,7 +101,12 @@ def read_lines(text: str, scraped: bool = True) -> list[Line | None]:
     only whole tags go.
     """
     fix = fix_fragments if scraped else strip_tags
-    return [_read_line(n, raw, fix) for n, raw in enumerate(_LINE_BREAK.split(blank_hidden(text)), 1)]
+    return [
+        _read_line(n, piece, fix)
+        for n, raw in enumerate(_LINE_BREAK.split(blank_hidden(text)), 1)
+        for piece in _MID_BULLET.split(raw)
+        if piece.strip() or piece is raw
+    ]
 
 
 def _starts_lower(text: str) -> bool:

@@ -247,3 +247,17 @@ def test_a_trailing_teaser_list_goes_with_question_titles_too() -> None:
         "Opioid Detox\n\nDetox comes first.\n\nComments\n\nDoes it hurt?\n\nIt can, and the team eases it with care.\n"
     )
     assert "eases it with care" in " ".join(s.text for s in sections_of_text(kept, "c.txt"))
+
+
+def test_a_bullet_after_text_on_its_line_starts_an_item() -> None:
+    text = (
+        "Dialectical Behavior Therapy\n\nDBT teaches four skills.\n"
+        "Core Skills\u2022\tMindfulness: being present without judgment\n\u2022\tDistress tolerance: getting through a crisis\n"
+    )
+    sections = sections_of_text(text, "dbt.txt")
+    skills = next(s for s in sections if s.heading == "Core Skills")
+    assert skills.text.splitlines() == [
+        "- Mindfulness: being present without judgment",
+        "- Distress tolerance: getting through a crisis",
+    ]
+    assert skills.line_start == 4
