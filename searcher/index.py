@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from searcher.discover import Scan, SourceFile, canonical, scan
+from searcher.docmatch import from_here
 from searcher.errors import SearcherError
 from searcher.faults import pause, pause_in_commit
 from searcher.lock import lock_wait_seconds
@@ -202,7 +203,8 @@ def _parse_and_write(run: _Run, plan: Plan, writer: IndexWriter, results) -> Non
 def _write_one(run: _Run, plan: Plan, writer: IndexWriter, f: SourceFile, parsed: Parsed, entry) -> None:
     report = run.report
     if parsed.digest is None:
-        run.warn(f"skipped {parsed.reason}")
+        why = parsed.reason.removeprefix(f.doc) if parsed.reason.startswith(f"{f.doc}:") else f": {parsed.reason}"
+        run.warn(f"skipped {from_here(str(f.path))}{why}")  # the path that opens it from here
         report.skipped += 1
         size, mtime = run.stats[f.key]
         plan.skipped[f.key] = {"reason": parsed.reason, "size": size, "mtime": mtime}

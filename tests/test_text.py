@@ -252,7 +252,8 @@ def test_a_trailing_teaser_list_goes_with_question_titles_too() -> None:
 def test_a_bullet_after_text_on_its_line_starts_an_item() -> None:
     text = (
         "Dialectical Behavior Therapy\n\nDBT teaches four skills.\n"
-        "Core Skills\u2022\tMindfulness: being present without judgment\n\u2022\tDistress tolerance: getting through a crisis\n"
+        "Core Skills\u2022\tMindfulness: being present without judgment\n"
+        "\u2022\tDistress tolerance: getting through a crisis\n"
     )
     sections = sections_of_text(text, "dbt.txt")
     skills = next(s for s in sections if s.heading == "Core Skills")
