@@ -42,12 +42,21 @@ def _mode(modes: dict) -> str:
     return chosen[0] if chosen else "human"
 
 
-def _print_result(result, modes: dict, human, as_json) -> None:
-    """Print ``result`` in the chosen mode and exit 0 when it has hits, else 1."""
+def _print_result(result, modes: dict, human, as_json, explain: bool = False) -> None:
+    """Print ``result`` in the chosen mode and exit 0 when it has hits, else 1.
+
+    The grep-style modes print only hits on stdout; what the human output says
+    above them (a correction, ``--explain``'s query) goes to stderr there.
+    """
     from searcher import render
 
     env = environment()
     mode = _mode(modes)
+    if mode in ("files_only", "count", "vimgrep"):
+        if result.suggestion:
+            say(f"searcher: showing results for: {result.suggestion}")
+        if explain:
+            say(f"searcher: query: {result.explain}")
     painted = env.color(modes["color"]) and mode == "human"
     printers = {"as_json": as_json, "files_only": render.files, "count": render.counts, "vimgrep": render.vimgrep}
     out = human(result, painted) if mode == "human" else printers[mode](result)
@@ -166,7 +175,7 @@ def search_cmd(
     every = _mode(modes) in ("files_only", "count")
     result = _search_or_build(index_dir, _request(query, section, therapies, doc_glob, limit, per_doc, kinds, every))
     width = environment().width()
-    _print_result(result, modes, lambda r, painted: render.human(r, painted, width, explain), render.as_json)
+    _print_result(result, modes, lambda r, painted: render.human(r, painted, width, explain), render.as_json, explain)
 
 
 @click.command("similar")
@@ -187,4 +196,5 @@ def similar_cmd(target: str, limit: int, same_doc: bool, explain: bool, index_di
     _mode(modes)
     result = similar(index_dir or default_index(), utf8(target), limit, same_doc)
     width = environment().width()
-    _print_result(result, modes, lambda r, painted: render.similar(r, painted, width, explain), render.similar_json)
+    human = lambda r, painted: render.similar(r, painted, width, explain)  # noqa: E731
+    _print_result(result, modes, human, render.similar_json, explain)

@@ -459,3 +459,11 @@ def test_a_kind_alone_lists_the_sections_of_that_kind(cli, corpus_index) -> None
     data = run_json(cli, corpus_index, "--kind", "faq", "-n", "500")
     assert data["hits"] and all(h["kind"] == "faq" for h in data["hits"])
     assert data["total"] == sum(1 for s in section_rows(corpus_index) if s["kind"] == "faq")
+
+
+@pytest.mark.parametrize("mode", ["-l", "-c", "--vimgrep"])
+def test_grep_modes_say_a_correction_and_the_query_on_stderr(cli, corpus_index, mode: str) -> None:
+    result = cli("search", "--index", corpus_index, mode, "--explain", "bupernorphine")
+    assert result.exit_code == 0 and result.stdout.strip()  # hits only on stdout
+    lines = result.stderr.splitlines()
+    assert lines[0] == "searcher: showing results for: buprenorphine" and lines[1].startswith("searcher: query: ")
