@@ -20,6 +20,7 @@ from searcher.boilerplate import drop_boilerplate, strip_calls_to_action
 from searcher.fragments import PSEUDO_TAG, blank_hidden, fix_fragments, normalize_space
 from searcher.models import Block
 from searcher.read import HAS_WORD
+from searcher.segment import is_heading_line
 
 _ATX_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
 # **strong** anywhere; __strong__ only around words with a space between them, so
@@ -104,7 +105,7 @@ def read_lines(text: str, scraped: bool = True) -> list[Line | None]:
     return [
         _read_line(n, piece, fix)
         for n, raw in enumerate(_LINE_BREAK.split(blank_hidden(text)), 1)
-        for piece in _MID_BULLET.split(raw)
+        for piece in (_MID_BULLET.split(raw) if scraped else [raw])
         if piece.strip() or piece is raw
     ]
 
@@ -166,14 +167,20 @@ def _depths(lines: list[Line | None], wrapped: bool) -> dict[int, int]:
     return depths
 
 
+def _underlines(rule: Line, above: Block | None) -> bool:
+    """A row of "=" or "-" right under a short line that ends no sentence: a setext heading."""
+    if above is None or above.line != rule.number - 1 or rule.text[0] not in "=-":
+        return False
+    return above.kind == "line" and is_heading_line(above)
+
+
 def scraped_blocks(lines: list[Line | None]) -> list[Block]:
     """One block a line; a heading glued to the end of a sentence is split off."""
     blocks: list[Block] = []
     depths = _depths(lines, wrapped=False)
     levels: dict[str, int] = {}  # an underline's sign -> its heading level, by first use
     for ln in lines:
-        underlines = ln is not None and ln.kind == "rule" and blocks and blocks[-1].kind == "line"
-        if underlines and blocks[-1].line == ln.number - 1:  # "Title" over "=====": a heading
+        if ln is not None and ln.kind == "rule" and _underlines(ln, blocks[-1] if blocks else None):
             blocks[-1].kind, blocks[-1].level = "heading", levels.setdefault(ln.text[0], len(levels) + 1)
         if ln is None or ln.kind == "rule":
             continue

@@ -262,3 +262,15 @@ def test_a_bullet_after_text_on_its_line_starts_an_item() -> None:
         "- Distress tolerance: getting through a crisis",
     ]
     assert skills.line_start == 4
+
+
+def test_only_a_heading_sized_line_over_a_rule_is_a_heading_and_wrapped_bullets_stay_in_their_paragraph() -> None:
+    prose = "The first paragraph is long and it goes on for a while, with many words in it, a sentence of prose."
+    blocks = clean_text(f"{prose}\n-----------\n\nShopping\n========\n\nRed and blue.\n")
+    assert [(b.kind, b.text) for b in blocks][:2] == [("line", prose), ("heading", "Shopping")]
+    wrapped = (
+        "Some wrapped text goes on here and on, and the options are red \u2022 green \u2022 blue for\n"
+        "the widget, which the reader picks from a list of them all, one by one, and\n"
+        "so on until the end of the paragraph here.\n"
+    )
+    assert [b.kind for b in clean_text(wrapped)] == ["para"]
