@@ -92,7 +92,7 @@ def vocabulary() -> Vocabulary:
         frozenset(data["chrome_tags"]),
         frozenset(data["thread_words"]),
         frozenset(data["article_words"]),
-        tuple(w for w in data["article_words"] if len(w) >= 5),
+        tuple(w for w in data["article_words"] if len(w) >= 6),
         etree.XPath(  # inside code, class names are a highlighter's ("token comment"), not chrome
             "descendant-or-self::*[(@class or @id or @role or self::header"
             + "".join(f" or self::{tag}" for tag in data["chrome_tags"])

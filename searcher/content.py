@@ -206,7 +206,7 @@ def _siblings(top: etree._Element, best: float, scores: dict, stats: Stats) -> l
 def main_content(body: etree._Element, article: bool = False) -> list[etree._Element]:
     """The elements of ``body`` that hold its main content, in document order.
 
-    ``article``: the page says it is a dated article (:func:`searcher.chrome.says_article`).
+    ``article``: the page says it is a dated article (:func:`says_article`).
     """
     marked = _MARKED(body)
     if marked:

@@ -66,8 +66,7 @@ class _Queries:
 
     @property
     def explain(self) -> str:
-        shown = self.loose if self.strict == self.loose else self.strict
-        return str(shown) + (f"  FILTER {self.filt}" if self.filt is not None else "")
+        return str(self.strict) + (f"  FILTER {self.filt}" if self.filt is not None else "")
 
 
 def queries_for(searcher, schema, request: SearchRequest, taxonomy: Taxonomy) -> _Queries:

@@ -106,9 +106,7 @@ TOKEN = r"\w+(?:[.'’]\w+)*"
 # What the analyzers read as one word: TOKEN, and words joined by hyphens
 # ("git-rebase"), so that an identifier is found as typed and by its parts.
 IDENT = r"\w+(?:(?:[.'’]|-(?=\w))\w+)*"
-_IDENT = re.compile(IDENT)
 _SEPARATORS = re.compile(r"[._-]")
-_INNER = re.compile(r"[_-]+")
 MAX_CHAIN = 6  # dotted names longer than this give their parts, not every sub-chain
 
 

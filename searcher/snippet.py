@@ -61,19 +61,6 @@ def snippet(text: str, stems: set[str]) -> list[tuple[str, bool]]:
     return parts
 
 
-def _densest(spans: list[tuple[int, int]]) -> int:
-    """Index of the match that starts the run of most matches within one snippet."""
-    reach = SNIPPET_CHARS - LEAD_CHARS
-    best, best_count, j = 0, 0, 0
-    for i, (s, _) in enumerate(spans):
-        j = max(j, i)
-        while j < len(spans) and spans[j][0] < s + reach:
-            j += 1
-        if j - i > best_count:
-            best, best_count = i, j - i
-    return best
-
-
 def _clip(text: str, start: int, size: int) -> str:
     end = _word_end(text, min(len(text), start + size))
     return text[start:end] + ("…" if end < len(text) else "")

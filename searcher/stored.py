@@ -2,7 +2,8 @@
 
 The writer turns sections into records with :func:`to_record`; every reader
 of the index (search hits, similar, export, outlines) turns a stored record
-back with :func:`from_stored`.  Field names of the schema appear here only.
+back with :func:`from_stored`.  Other modules name a stored field only to
+look records up (``file``, ``doc``, the line numbers), never to build a section.
 """
 
 from __future__ import annotations
