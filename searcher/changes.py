@@ -20,23 +20,24 @@ from searcher.manifest import load_manifest
 def matters(index_dir: Path, folder_roots: list[Path], files: set[str], folders: set[str]) -> bool:
     """True when indexing again could change the index after these touches."""
     manifest = load_manifest(index_dir)
+    specs: dict = {}  # each folder's ignore files, read once for all the paths
     for path in files:
         entry = manifest.files.get(path) or manifest.files.get(str(Path(path).resolve()))
-        if stale(path, entry) and (entry is not None or _seen(Path(path), folder_roots, manifest.globs, False)):
+        if stale(path, entry) and (entry is not None or _seen(Path(path), folder_roots, manifest.globs, False, specs)):
             return True
     for folder in folders:
         inside = folder.rstrip(os.sep) + os.sep
         if any(key.startswith(inside) for key in manifest.files):
             return True
-        if _seen(Path(folder), folder_roots, manifest.globs, True):
+        if _seen(Path(folder), folder_roots, manifest.globs, True, specs):
             return True
     return False
 
 
-def _seen(path: Path, roots: list[Path], globs: dict[str, list[str]], is_dir: bool) -> bool:
+def _seen(path: Path, roots: list[Path], globs: dict[str, list[str]], is_dir: bool, specs: dict) -> bool:
     """Whether a scan would see ``path``: a path under no folder root is a root of its own."""
     holding = [r for r in roots if path.is_relative_to(r)]
-    return not holding or any(picked_up(r, path, globs.get(str(r), []), is_dir) for r in holding)
+    return not holding or any(picked_up(r, path, globs.get(str(r), []), is_dir, specs) for r in holding)
 
 
 def stale(path: str, entry: dict | None) -> bool:

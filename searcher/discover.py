@@ -136,17 +136,24 @@ def _target(path: Path, root: Path, warn: Warn) -> Path | None:
     return target
 
 
-def picked_up(root: Path, path: Path, globs: Iterable[str] = (), is_dir: bool = False) -> bool:
+def picked_up(
+    root: Path, path: Path, globs: Iterable[str] = (), is_dir: bool = False, specs: dict | None = None
+) -> bool:
     """Whether a scan of the folder ``root`` would pick up the file (or look into the
-    folder) at ``path``: its name, the globs and the ignore files of every folder on the way."""
+    folder) at ``path``: its name, the globs and the ignore files of every folder on the way
+    (read once per folder into ``specs`` when the caller keeps one for many paths)."""
     rel = path.relative_to(root).parts
     if not rel or any(part.startswith(".") for part in rel):
         return False
     if not is_dir and not path.name.lower().endswith(TEXT_SUFFIXES):
         return False
     walker = _Walker(root, Globs(globs), lambda message: None)
+    specs = {} if specs is None else specs
     for depth in range(len(rel)):
-        walker.specs["/".join(rel[:depth])] = _ignore_spec(root.joinpath(*rel[:depth]))
+        folder = root.joinpath(*rel[:depth])
+        if folder not in specs:
+            specs[folder] = _ignore_spec(folder)
+        walker.specs["/".join(rel[:depth])] = specs[folder]
         if walker.ignored("/".join(rel[: depth + 1]), is_dir=is_dir or depth < len(rel) - 1):
             return False
     return True

@@ -69,6 +69,10 @@ _ANY_TAG = re.compile(r"<[^<>]*>")
 _AUTOLINK = re.compile(
     r"<([A-Za-z][A-Za-z0-9+.-]{1,31}://[^\s<>]*|mailto:[^\s<>]+|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)>"
 )
+# A heading glued to the end of a sentence: "...these boundariesThe Role of Professional Treatment".
+_GLUED_TAIL = r"[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??"
+_GLUED_END = re.compile(rf"[a-z0-9)][.!?]?{_GLUED_TAIL}$")
+_GLUED = re.compile(rf"(?P<head>.*?[a-z0-9)][.!?]?)(?P<tail>{_GLUED_TAIL})$")
 # What a browser never shows: comments, scripts and styles.  In scraped text
 # one that is never closed ends with its line, so a stray "<!--" costs no more.
 _HIDDEN = re.compile(
@@ -153,3 +157,23 @@ def _fix_markup(text: str) -> str:
 def normalize_space(text: str) -> str:
     """Collapse every kind of white space to one space and tidy space before punctuation."""
     return _SPACE_BEFORE_PUNCT.sub("", fold_space(text))
+
+
+def split_glued_heading(text: str) -> tuple[str, str] | None:
+    """Split "sentence endThe Heading" into (sentence, heading), or None."""
+    cut = max(0, len(text) - 160)
+    cut = text.rfind(" ", 0, cut) + 1 if cut else 0
+    m = _GLUED.match(text, cut) if _GLUED_END.search(text, cut) else None
+    if not m:
+        return None
+    head, tail = text[: m.start("tail")], m["tail"]
+    if len(head.split()) < 5 or head.endswith(" ") or "." in tail.rstrip("?"):
+        return None
+    glued = head.rsplit(" ", 1)[-1]  # what the heading is stuck to: "boundaries" of "boundariesThe"
+    if glued[-1] not in ".!?)" and (glued[0].isupper() or len(glued) < 3):
+        return None  # a word with inner capitals: PostgreSQL, YouTube, McDonald, iPhone
+    words = [w for w in tail.split() if len(w) > 3]
+    capitalised = sum(w[0].isupper() for w in words)
+    if not tail.endswith("?") and capitalised * 2 < len(words):
+        return None
+    return head, tail

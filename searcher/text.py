@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from searcher.boilerplate import drop_boilerplate, strip_calls_to_action
-from searcher.fragments import PSEUDO_TAG, blank_hidden, fix_fragments, normalize_space
+from searcher.fragments import PSEUDO_TAG, blank_hidden, fix_fragments, normalize_space, split_glued_heading
 from searcher.models import Block
 from searcher.read import HAS_WORD
 from searcher.segment import is_heading_line
@@ -27,10 +27,6 @@ _ATX_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
 # Python's __init__ and __main__ stay as written.
 _EMPHASIS = re.compile(r"\*\*(?=\S)(?P<stars>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<lines>[^_]*?\s[^_]*?)(?<=\S)__(?!\w)")
 _BULLET = re.compile(r"^(?:[\u2022\u25e6\u25aa\u25cf\u25cb\u00b7\u2023\u2043\u2013\u2014*-]|o(?=\s))\s*")
-# A heading glued to the end of a sentence: "...these boundariesThe Role of Professional Treatment".
-_GLUED_TAIL = r"[A-Z][A-Za-z]+(?: [\w'’&(),/-]+){1,11}\??"
-_GLUED_END = re.compile(rf"[a-z0-9)][.!?]?{_GLUED_TAIL}$")
-_GLUED = re.compile(rf"(?P<head>.*?[a-z0-9)][.!?]?)(?P<tail>{_GLUED_TAIL})$")
 
 # Share of a document's text lines that carry on a sentence from the line
 # above: 0.000-0.017 in the scraped corpus files, 0.053-0.71 in 30 wrapped texts
@@ -258,26 +254,6 @@ def clean_plain(text: str) -> list[Block]:
     lines = read_lines(text, scraped=False)
     blocks = wrapped_blocks(lines) if is_wrapped(lines) else scraped_blocks(read_lines(text))
     return drop_boilerplate(blocks)
-
-
-def split_glued_heading(text: str) -> tuple[str, str] | None:
-    """Split "sentence endThe Heading" into (sentence, heading), or None."""
-    cut = max(0, len(text) - 160)
-    cut = text.rfind(" ", 0, cut) + 1 if cut else 0
-    m = _GLUED.match(text, cut) if _GLUED_END.search(text, cut) else None
-    if not m:
-        return None
-    head, tail = text[: m.start("tail")], m["tail"]
-    if len(head.split()) < 5 or head.endswith(" ") or "." in tail.rstrip("?"):
-        return None
-    glued = head.rsplit(" ", 1)[-1]  # what the heading is stuck to: "boundaries" of "boundariesThe"
-    if glued[-1] not in ".!?)" and (glued[0].isupper() or len(glued) < 3):
-        return None  # a word with inner capitals: PostgreSQL, YouTube, McDonald, iPhone
-    words = [w for w in tail.split() if len(w) > 3]
-    capitalised = sum(w[0].isupper() for w in words)
-    if not tail.endswith("?") and capitalised * 2 < len(words):
-        return None
-    return head, tail
 
 
 class _ListDepth:

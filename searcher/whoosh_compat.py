@@ -11,6 +11,7 @@ process and must see Whoosh as it ships.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from itertools import accumulate
@@ -86,15 +87,19 @@ class ViewFile(BufferFile):
         self.file = _View(buf) if isinstance(buf, memoryview) else BytesIO(buf)
 
 
+_SWAP = threading.RLock()  # one swap at a time: two threads must not restore each other's patch
+
+
 @contextlib.contextmanager
 def _view_files() -> Iterator[None]:
     """``CompoundStorage.open_file`` makes a ``ViewFile`` while this lasts (its module global, restored after)."""
-    before = compound.BufferFile
-    compound.BufferFile = ViewFile
-    try:
-        yield
-    finally:
-        compound.BufferFile = before
+    with _SWAP:
+        before = compound.BufferFile
+        compound.BufferFile = ViewFile
+        try:
+            yield
+        finally:
+            compound.BufferFile = before
 
 
 class ViewCompoundStorage(CompoundStorage):

@@ -8,10 +8,9 @@ import pytest
 
 from searcher.boilerplate import is_writer_note, vocabulary
 from searcher.clean import clean, clean_text
-from searcher.fragments import fix_fragments, normalize_space
+from searcher.fragments import fix_fragments, normalize_space, split_glued_heading
 from searcher.ingest import sections_of_text
 from searcher.read import read_text
-from searcher.text import split_glued_heading
 
 MARKUP = re.compile(r"<|>|\b(?:li|ul|LI|Li|font|strong)\s*>|style\s*=|color\s*=|face\s*=|font-size|&nbsp;|&amp;")
 BOILERPLATE = re.compile(

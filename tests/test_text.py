@@ -9,9 +9,10 @@ import pytest
 
 from searcher.boilerplate import is_writer_note, vocabulary
 from searcher.clean import clean, clean_text
+from searcher.fragments import split_glued_heading
 from searcher.ingest import sections_of_text
 from searcher.read import read_text
-from searcher.text import is_wrapped, read_lines, split_glued_heading
+from searcher.text import is_wrapped, read_lines
 
 WRAPPED = sorted((Path(__file__).parent / "data" / "text").glob("*.txt"))
 _FUNCTION_WORDS = {"the", "of", "and", "to", "a", "an", "in", "for", "by", "with", "or", "that", "as", "on", "from"}

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from searcher.docmatch import from_here
-from searcher.errors import printable
 from searcher.models import Hit, SearchResult, Section, SimilarResult
 from searcher.render.terminal import DIM, LINE, MATCH, PATH, fit, paint, safe, shown_path, snippet_text, wrap
 
@@ -134,7 +132,7 @@ def outline(sections: list[Section], width: int | None = 80) -> str:
     for s in sections:
         if (s.path or s.doc) != current:
             current, shown = s.path or s.doc, []
-            name = f"{printable(from_here(current)) if s.path else safe(current)}: "
+            name = f"{safe(shown_path(s))}: "
             room = None if width is None else max(width - len(name), 12)
             lines.append(name + fit(safe(s.title), room))  # the path is never cut
         path = [safe(h) for h in s.heading_path] or [safe(s.heading)]

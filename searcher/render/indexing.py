@@ -63,7 +63,7 @@ def run_line(report: IndexReport, when: float | None = None) -> str:
     skipped = f", {report.skipped} skipped" if report.skipped else ""
     return (
         f"{time.strftime('%H:%M:%S', time.localtime(when))} {report.added} added, {report.changed} changed, "
-        f"{report.removed} removed{skipped}; {report.sections} section{'' if report.sections == 1 else 's'} "
+        f"{report.removed} removed{skipped}; {_plural(report.sections, 'section')} "
         f"in {report.seconds:.2f}s"
     )
 
@@ -73,11 +73,11 @@ def summary(report: IndexReport) -> str:
     line = (
         f"{report.added} added, {report.changed} changed, {report.removed} removed, "
         f"{report.unchanged} unchanged, {report.skipped} skipped; "
-        f"{report.sections} section{'' if report.sections == 1 else 's'} indexed in {report.seconds:.2f}s"
+        f"{_plural(report.sections, 'section')} indexed in {report.seconds:.2f}s"
     )
     if report.links:
         shown = ", ".join(report.links[:3]) + (", …" if len(report.links) > 3 else "")
-        line += f"; {len(report.links)} link{'' if len(report.links) == 1 else 's'} to a file indexed once: {shown}"
+        line += f"; {_plural(len(report.links), 'link')} to a file indexed once: {shown}"
     if report.forgotten:
         line += f"; forgot {', '.join(report.forgotten)}"
     return line
