@@ -48,13 +48,16 @@ def hit_json(hit: Hit) -> dict:
     return shape | {"tier": hit.tier, "score": hit.score, "snippet": snippet, "highlights": spans, "text": text}
 
 
+def _head(result: SearchResult) -> dict:
+    """What every result object starts with."""
+    return {"version": JSON_VERSION, "query": result.query, "total": result.total}
+
+
 def as_json(result: SearchResult) -> str:
     """One JSON object: version, query, total, suggestion, unmatched, explain and hits."""
     return to_json(
-        {
-            "version": JSON_VERSION,
-            "query": result.query,
-            "total": result.total,
+        _head(result)
+        | {
             "total_exact": result.exact,
             "suggestion": result.suggestion,
             "unmatched": result.unmatched,
@@ -66,16 +69,8 @@ def as_json(result: SearchResult) -> str:
 
 def similar_json(result: SimilarResult) -> str:
     """The ``search --json`` object, each hit with ``similarity`` and ``near_duplicate``, and the ``source``."""
+    hits = [hit_json(h) | {"similarity": h.similarity, "near_duplicate": h.near_duplicate} for h in result.hits]
+    source = hit_json(result.source) if result.source else None
     return to_json(
-        {
-            "version": JSON_VERSION,
-            "query": result.query,
-            "total": result.total,
-            "suggestion": result.suggestion,
-            "explain": result.explain,
-            "source": hit_json(result.source) if result.source else None,
-            "hits": [
-                hit_json(h) | {"similarity": h.similarity, "near_duplicate": h.near_duplicate} for h in result.hits
-            ],
-        }
+        _head(result) | {"suggestion": result.suggestion, "explain": result.explain, "source": source, "hits": hits}
     )
