@@ -37,6 +37,8 @@ class Vocabulary:
     line: re.Pattern[str]
     navigation: re.Pattern[str]
     zone: re.Pattern[str]
+    edge: re.Pattern[str]
+    contents: re.Pattern[str]
     call_to_action: re.Pattern[str]
     note_verbs: frozenset[str]
     note_objects: frozenset[str]
@@ -50,6 +52,8 @@ class Vocabulary:
             _whole(data["lines"]),
             _whole(data["navigation"]),
             _whole(data["zone"]),
+            _whole(data["edge"]),
+            _whole(data["contents"]),
             re.compile(data["call_to_action"], re.IGNORECASE),
             frozenset(notes["verbs"]),
             frozenset(notes["objects"]),
@@ -127,9 +131,58 @@ def _heads_nothing(blocks: list[Block], i: int) -> bool:
     return i + 1 >= len(blocks) or is_heading_line(blocks[i + 1])
 
 
+def _without_edges(blocks: list[Block]) -> list[Block]:
+    """Without the edge lines (breadcrumb, cookie banner, post tags) in the runs of
+    boilerplate that open or close the document; inside it they are content."""
+    v = vocabulary()
+
+    def edge(b: Block) -> bool:
+        return b.kind != "code" and bool(v.edge.match(b.text))
+
+    def passable(b: Block) -> bool:
+        return edge(b) or is_boilerplate_line(b.text) or bool(v.navigation.match(b.text))
+
+    start, end = 0, len(blocks)
+    while start < end and passable(blocks[start]):
+        start += 1
+    while end > start and passable(blocks[end - 1]):
+        end -= 1
+    kept = [b for i, b in enumerate(blocks) if start <= i < end or not edge(b)]
+    return kept if any(not is_heading_line(b) for b in kept) else blocks  # never the whole text
+
+
+_NUMBERED = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+")
+
+
+def _entry(text: str) -> str:
+    return _NUMBERED.sub("", text).casefold()
+
+
+def _without_contents_lists(blocks: list[Block]) -> list[Block]:
+    """Without a "Table of Contents" line and its entries, where every entry stands again
+    later in the document (a heading the list points to): what it lists is all kept there."""
+    contents = vocabulary().contents
+    out, i = [], 0
+    while i < len(blocks):
+        b = blocks[i]
+        if b.kind != "code" and contents.match(b.text.rstrip(":")):
+            end = i + 1
+            while end < len(blocks) and blocks[end].kind in ("line", "item", "heading"):
+                later = {_entry(x.text) for x in blocks[end + 1 :]}
+                if _entry(blocks[end].text) not in later:
+                    break
+                end += 1
+            if end - i > 1:
+                i = end
+                continue
+        out.append(b)
+        i += 1
+    return out
+
+
 def drop_boilerplate(blocks: list[Block]) -> list[Block]:
     """``blocks`` without the trailing zone, boilerplate lines, stray navigation and writer's notes."""
-    blocks = blocks[: trailing_zone_start(blocks)]
+    blocks = _without_contents_lists(_without_edges(blocks[: trailing_zone_start(blocks)]))
     body = [i for i, b in enumerate(blocks) if not is_heading_line(b)]
     first, last = (body[0], body[-1]) if body else (len(blocks), -1)
     nav = vocabulary().navigation

@@ -275,3 +275,46 @@ def test_only_a_heading_sized_line_over_a_rule_is_a_heading_and_wrapped_bullets_
         "so on until the end of the paragraph here.\n"
     )
     assert [b.kind for b in clean_text(wrapped)] == ["para"]
+
+
+DETOX = """Skip to content
+Home » Blog » What Happens During Opioid Detox?
+We use cookies on our website to give you the most relevant experience. By clicking “Accept”, you consent.
+Accept
+What Happens During Opioid Detox?
+Table of Contents
+Stage 1: Evaluation
+Stage 2: Stabilization
+Stage 3: Transition
+Opioid detox is the first step of treatment, not the whole of it. A medical team manages withdrawal safely.
+Stage 1: Evaluation
+Staff take a history, run a urine drug screen and check for other conditions such as hepatitis C.
+Stage 2: Stabilization
+Medications such as buprenorphine, methadone or clonidine ease symptoms. Nurses check vital signs.
+Stage 3: Transition
+Before discharge, the team plans ongoing care: outpatient counseling, medication, or a residential program.
+Posted in Treatment | Tagged detox, opioids
+"""
+
+
+def test_a_scraped_page_without_blank_lines_loses_its_breadcrumb_banner_and_contents_list() -> None:
+    sections = sections_of_text(DETOX, "detox.txt")
+    assert sections[0].title == "What Happens During Opioid Detox?"
+    every = "\n".join("\n".join([*s.heading_path, s.text]) for s in sections)
+    for gone in ("Home »", "cookies", "Accept", "Table of Contents", "Posted in", "Tagged detox"):
+        assert gone not in every, gone
+    assert [s.heading for s in sections if s.heading.startswith("Stage")] == [
+        "Stage 1: Evaluation",
+        "Stage 2: Stabilization",
+        "Stage 3: Transition",
+    ]
+    for kept in ("first step of treatment", "urine drug screen", "buprenorphine", "residential program"):
+        assert kept in every, kept
+
+
+def test_edge_lines_and_contents_lists_stay_where_they_are_content() -> None:
+    policy = "Cookies\n\nThis website uses cookies, and this page says which ones.\nWe use cookies to count visits.\n"
+    assert "count visits" in " ".join(s.text for s in sections_of_text(policy, "policy.txt"))
+    text = "Guide\n\nContents\nSafety first\nDosing\nThe guide starts with safety and ends with dosing.\n"
+    every = " ".join(" ".join([*s.heading_path, s.text]) for s in sections_of_text(text, "guide.txt"))
+    assert "Safety first" in every and "Dosing" in every  # entries that recur nowhere are no contents list
