@@ -38,10 +38,7 @@ def snippet(text: str, stems: set[str]) -> list[tuple[str, bool]]:
     spans = [m.span() for m in _TOKEN.finditer(part) if not stems.isdisjoint(terms(m.group()))]
     if not spans:
         return [(_clip(text, 0, SNIPPET_CHARS), False)]
-    best = max(
-        range(len(spans)), key=lambda i: (sum(s < spans[i][0] + SNIPPET_CHARS - LEAD_CHARS for s, _ in spans[i:]), -i)
-    )
-    start = _word_start(part, max(0, spans[best][0] - LEAD_CHARS))
+    start = _word_start(part, max(0, spans[_densest(spans)][0] - LEAD_CHARS))
     end = _word_end(part, min(len(part), start + SNIPPET_CHARS))
     parts: list[tuple[str, bool]] = []
     pos = start
@@ -59,6 +56,19 @@ def snippet(text: str, stems: set[str]) -> list[tuple[str, bool]]:
     if offset + end < len(text):
         parts.append(("…", False))
     return parts
+
+
+def _densest(spans: list[tuple[int, int]]) -> int:
+    """Index of the first match that starts the run of most matches within one snippet (one pass)."""
+    reach = SNIPPET_CHARS - LEAD_CHARS
+    best, best_count, j = 0, 0, 0
+    for i, (start, _) in enumerate(spans):
+        j = max(j, i)
+        while j < len(spans) and spans[j][0] < start + reach:
+            j += 1
+        if j - i > best_count:
+            best, best_count = i, j - i
+    return best
 
 
 def _clip(text: str, start: int, size: int) -> str:
