@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from searcher import __version__
 from searcher.environment import Environment, ExitStatus
 from searcher.locations import default_index
 
@@ -130,7 +131,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="searcher")
+@click.version_option(version=__version__, prog_name="searcher")
 def main() -> None:
     """Offline search over a folder of articles, by section and by therapy."""
 

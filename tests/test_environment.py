@@ -105,3 +105,10 @@ def test_outlines_fit_the_width_and_are_never_cut_when_piped(corpus_index) -> No
     assert piped.exit_code == 0 and "…" not in piped.stdout
     narrow = run(Environment(columns=50), "sections", "--index", corpus_index)
     assert "…" in narrow.stdout and max(len(line) for line in narrow.stdout.splitlines() if line.startswith(" ")) <= 50
+
+
+def test_version_is_the_package_version() -> None:
+    from searcher import __version__
+
+    result = run(None, "--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"searcher, version {__version__}"
