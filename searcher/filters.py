@@ -21,7 +21,7 @@ def build_filter(request: SearchRequest, searcher, taxonomy: Taxonomy) -> Query 
         if terms:
             parts.append(And([Term("section", t) for t in terms]))
     if request.therapies:
-        ids = sorted({taxonomy.resolve(name) for name in request.therapies})
+        ids = sorted({i for name in request.therapies for i in taxonomy.family(taxonomy.resolve(name))})
         parts.append(Or([Term("therapies", i) for i in ids]))
     if request.kinds:
         parts.append(Or([Term("kind", k) for k in request.kinds]))

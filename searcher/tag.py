@@ -29,6 +29,7 @@ class Therapy:
     name: str
     acronyms: tuple[str, ...]
     aliases: tuple[str, ...]
+    includes: tuple[str, ...] = ()  # the therapies it stands over (MAT: methadone, buprenorphine, ...)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -77,12 +78,22 @@ class Taxonomy:
         return cls(
             tuple(
                 Therapy(
-                    t["id"], t["name"], tuple(t.get("acronyms", ())), tuple(a.lower() for a in t.get("aliases", ()))
+                    t["id"],
+                    t["name"],
+                    tuple(t.get("acronyms", ())),
+                    tuple(a.lower() for a in t.get("aliases", ())),
+                    tuple(t.get("includes", ())),
                 )
                 for t in data["therapies"]
             ),
             frozenset(w.lower() for w in data.get("context_words", ())),
         )
+
+    def family(self, therapy_id: str) -> tuple[str, ...]:
+        """The therapy and the ones it stands over: what naming it reaches."""
+        by_id = {t.id: t for t in self.therapies}
+        found = by_id.get(therapy_id)
+        return (therapy_id, *(i for i in (found.includes if found else ()) if i in by_id))
 
     @cached_property
     def _matchers(self) -> list[_Matcher]:

@@ -99,3 +99,20 @@ def test_long_acronyms_and_spellings_tag_anywhere(taxonomy) -> None:
         ["mat"],
         ["cbt"],
     ]
+
+
+def test_a_therapy_that_stands_over_others_filters_to_them_too(cli, corpus_index) -> None:
+    import json
+
+    mat = json.loads(cli("search", "--json", "-n", "500", "--index", corpus_index, "--therapy", "MAT").stdout)
+    tags = [set(h["therapies"]) for h in mat["hits"]]
+    assert any("mat" in t for t in tags) and any("methadone" in t and "mat" not in t for t in tags)
+    assert all(t & {"mat", "methadone", "buprenorphine", "naltrexone"} for t in tags)
+    alone = json.loads(cli("search", "--json", "-n", "500", "--index", corpus_index, "--therapy", "methadone").stdout)
+    assert all("methadone" in h["therapies"] for h in alone["hits"])  # a part does not reach the whole
+
+
+def test_naloxone_is_its_own_therapy_and_no_typo_of_naltrexone() -> None:
+    taxonomy = default_taxonomy()
+    assert taxonomy.resolve("naloxone") == taxonomy.resolve("Narcan") == "naloxone"
+    assert taxonomy.tag("Keep a Narcan kit at home; naloxone reverses an overdose.") == ["naloxone"]
