@@ -140,7 +140,9 @@ def _without_edges(blocks: list[Block]) -> list[Block]:
         return b.kind != "code" and bool(v.edge.match(b.text))
 
     def passable(b: Block) -> bool:
-        return edge(b) or is_boilerplate_line(b.text) or bool(v.navigation.match(b.text))
+        if b.kind == "title" or is_heading_line(b) or edge(b):  # the headline and its title are passed over
+            return True
+        return is_boilerplate_line(b.text) or bool(v.navigation.match(b.text))
 
     start, end = 0, len(blocks)
     while start < end and passable(blocks[start]):
@@ -178,6 +180,12 @@ def _without_contents_lists(blocks: list[Block]) -> list[Block]:
         out.append(b)
         i += 1
     return out
+
+
+def drop_page_edges(blocks: list[Block]) -> list[Block]:
+    """A web page's blocks without the edge lines and contents lists its main content kept
+    (a blog's "Posted on … by", "Tagged: …", a contents box whose entries are its headings)."""
+    return _without_contents_lists(_without_edges(blocks))
 
 
 def drop_boilerplate(blocks: list[Block]) -> list[Block]:

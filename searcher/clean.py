@@ -39,6 +39,7 @@ def clean(text: str, name: str = "") -> list[Block]:
         return clean_markdown(text)
     if not looks_like_html(name, text):
         return clean_text(text)
+    from searcher.boilerplate import drop_page_edges
     from searcher.page import page_blocks
 
     blocks = page_blocks(text)
@@ -46,4 +47,4 @@ def clean(text: str, name: str = "") -> list[Block]:
         from searcher.soup import soup_blocks
 
         blocks = soup_blocks(text)
-    return blocks
+    return drop_page_edges(blocks)

@@ -26,3 +26,26 @@ def test_the_parts_of_a_definition_term_stay_apart() -> None:
     )
     text = " ".join(s.text for s in sections_of_text(html, "p.html"))
     assert "normalize bool, default False" in text and "x, y" in text and "normalizebool" not in text
+
+
+BLOG = """<html><head><title>What I wish I had known about methadone</title></head><body>
+<nav><a href="/">Home</a> <a href="/blog">Blog</a></nav>
+<main><h1>What I wish I had known about methadone</h1>
+<p>Posted on January 14, 2025 by sam</p>
+<div id="toc_container"><p class="toc_title">Table of Contents</p><ul>
+<li><a href="#first">1 The first weeks</a></li><li><a href="#dose">2 Finding the dose</a></li></ul></div>
+<h2 id="first">The first weeks</h2><p>The first weeks at the clinic were hard, and the daily visits took time.</p>
+<h2 id="dose">Finding the dose</h2><p>It took a month to find a dose that held the cravings off.</p>
+<p>Tagged: methadone, recovery, MAT | 4 comments | Share on Facebook</p>
+</main></body></html>"""
+
+
+def test_a_blog_page_loses_its_post_lines_and_contents_box_at_the_edges() -> None:
+    sections = sections_of_text(BLOG, "blog.html")
+    every = "\n".join("\n".join([*s.heading_path, s.text]) for s in sections)
+    assert "Posted on" not in every and "Tagged:" not in every and "Table of Contents" not in every
+    assert [s.heading for s in sections][-2:] == ["The first weeks", "Finding the dose"]
+    assert "daily visits" in every and "cravings off" in every
+    assert not any("mat" in s.therapies for s in sections)  # the tag line made no tag
+    inside = BLOG.replace("<p>Tagged:", "<p>Tagged: the next paragraph says how.</p><p>Then:")
+    assert "Tagged: the next paragraph" in " ".join(s.text for s in sections_of_text(inside, "b.html"))
