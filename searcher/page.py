@@ -63,6 +63,7 @@ _LISTS = frozenset(["ul", "ol", "menu"])
 _PERMALINK = re.compile(r"^[\s¶§#🔗⚓]*$")
 _GLYPH_EDGES = re.compile(r"^[\s¶§🔗⚓]+|[\s¶§🔗⚓]+$|\s+#$")
 # A word as the source spells it: letters outside ASCII may be written as entities there.
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 _SOURCE_WORD = re.compile(r"[A-Za-z0-9]{3,}")
 MAX_LXML_LINE = 65535
 # Class names of the boxes documentation tools put notes in (Sphinx, DocBook, AsciiDoc).
@@ -168,6 +169,9 @@ class _Walker:
         if (tag in _HEADINGS or el.get("role") == "heading") and not _admonition_title(el):
             kind, level = "heading", _HEADINGS.get(tag) or _aria_level(el)
             anchor = _own_anchor(el) or anchor
+        elif _question(el):  # a question that opens its answer: an FAQ entry under the heading before it
+            kind, level = "heading", 6
+            anchor = _own_anchor(el) or anchor
         elif tag == "pre":
             kind = "code"
         elif tag == "li":
@@ -199,6 +203,16 @@ class _Walker:
             return
         line += raw[: len(raw) - len(raw.lstrip())].count("\n")  # text that starts under its tag
         self.blocks.append(Block(kind, text, line, depth, level, line + raw.strip().count("\n"), anchor))
+
+
+def _question(el: etree._Element) -> bool:
+    """A ``<summary>`` (its answer folded under it), or a ``<dt>`` that asks a question."""
+    if el.tag == "summary":
+        return el.getparent() is not None and el.getparent().tag == "details"
+    if el.tag != "dt":
+        return False
+    text = "".join(el.itertext()).strip()
+    return text.endswith("?") and len(_LETTER_WORD.findall(text)) >= 2  # "%G?" is a format code
 
 
 def _set_apart(el: etree._Element) -> bool:

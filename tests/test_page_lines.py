@@ -49,3 +49,24 @@ def test_a_blog_page_loses_its_post_lines_and_contents_box_at_the_edges() -> Non
     assert not any("mat" in s.therapies for s in sections)  # the tag line made no tag
     inside = BLOG.replace("<p>Tagged:", "<p>Tagged: the next paragraph says how.</p><p>Then:")
     assert "Tagged: the next paragraph" in " ".join(s.text for s in sections_of_text(inside, "b.html"))
+
+
+def test_folded_answers_and_asked_terms_are_faq_sections() -> None:
+    html = (
+        "<html><body><main><h1>Buprenorphine</h1><p>It treats opioid use disorder in an office visit.</p>"
+        "<h2>Frequently asked questions</h2>"
+        "<details><summary>Can I start it while in withdrawal?</summary><p>Yes, in mild withdrawal.</p></details>"
+        "<details><summary>How long should I stay on it?</summary><p>As long as it helps.</p></details>"
+        "<h2>Naloxone</h2><dl><dt>What does naloxone do?</dt><dd>It reverses an overdose.</dd>"
+        "<dt><em>%G?</em></dt><dd>A format code, no question.</dd></dl></main></body></html>"
+    )
+    sections = sections_of_text(html, "faq.html")
+    faq = {s.heading: s for s in sections if s.kind == "faq"}
+    assert set(faq) == {
+        "Can I start it while in withdrawal?",
+        "How long should I stay on it?",
+        "What does naloxone do?",
+    }
+    assert faq["How long should I stay on it?"].heading_path[-2] == "Frequently asked questions"
+    assert "As long as it helps." in faq["How long should I stay on it?"].text
+    assert "A format code" in faq["What does naloxone do?"].text
