@@ -19,6 +19,7 @@ import re
 from lxml import etree
 
 from searcher.content import main_content, says_article, trim_article
+from searcher.headings import SUBHEADINGS, heading_level, styled_heading
 from searcher.htmltags import TEXT_BLOCKS
 from searcher.models import Block
 from searcher.read import HAS_WORD, fold_space
@@ -57,20 +58,13 @@ _NEVER_SHOWN = [
     "dialog",
 ]
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BLOCKS = TEXT_BLOCKS  # a line break stays inside its paragraph
 _LISTS = frozenset(["ul", "ol", "menu"])
 _PERMALINK = re.compile(r"^[\s¶§#🔗⚓]*$")
 _GLYPH_EDGES = re.compile(r"^[\s¶§🔗⚓]+|[\s¶§🔗⚓]+$|\s+#$")
 # A word as the source spells it: letters outside ASCII may be written as entities there.
-_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 _SOURCE_WORD = re.compile(r"[A-Za-z0-9]{3,}")
 MAX_LXML_LINE = 65535
-# Class names of the boxes documentation tools put notes in (Sphinx, DocBook, AsciiDoc).
-ADMONITIONS = frozenset(
-    ["admonition", "note", "warning", "tip", "caution", "important", "attention", "danger", "hint", "seealso"]
-)
-_NAME_PARTS = re.compile(r"[a-z]+")
 
 
 def parse(text: str) -> etree._Element | None:
@@ -129,7 +123,8 @@ def _permalink(el: etree._Element) -> bool:
 class _Walker:
     """Blocks of a subtree: one pass of start/end events, contexts on a stack."""
 
-    def __init__(self) -> None:
+    def __init__(self, styled: bool = False) -> None:
+        self.styled = styled  # bold paragraphs may be headings: the content has no headings of its own
         self.blocks: list[Block] = []
         self.keys = itertools.count(1)
         self.anchor = ""
@@ -166,18 +161,15 @@ class _Walker:
         if tag not in _BLOCKS and el.get("role") != "heading":
             return (key, kind, line, depth, level, anchor, lists)
         key, line, anchor = next(self.keys), el.sourceline or self.line, self.anchor
-        if (tag in _HEADINGS or el.get("role") == "heading") and not _admonition_title(el):
-            kind, level = "heading", _HEADINGS.get(tag) or _aria_level(el)
-            anchor = _own_anchor(el) or anchor
-        elif _question(el):  # a question that opens its answer: an FAQ entry under the heading before it
-            kind, level = "heading", 6
+        if heading := heading_level(el):
+            kind, level = "heading", heading
             anchor = _own_anchor(el) or anchor
         elif tag == "pre":
             kind = "code"
         elif tag == "li":
             kind, depth = "item", max(lists - 1, 0)
         elif kind not in ("item", "code"):
-            kind = "para"
+            kind = "line" if self.styled and styled_heading(el) else "para"
         return (key, kind, line, depth, level, anchor, lists)
 
     def _add(self, text: str, ctx: tuple) -> None:
@@ -205,16 +197,6 @@ class _Walker:
         self.blocks.append(Block(kind, text, line, depth, level, line + raw.strip().count("\n"), anchor))
 
 
-def _question(el: etree._Element) -> bool:
-    """A ``<summary>`` (its answer folded under it), or a ``<dt>`` that asks a question."""
-    if el.tag == "summary":
-        return el.getparent() is not None and el.getparent().tag == "details"
-    if el.tag != "dt":
-        return False
-    text = "".join(el.itertext()).strip()
-    return text.endswith("?") and len(_LETTER_WORD.findall(text)) >= 2  # "%G?" is a format code
-
-
 def _set_apart(el: etree._Element) -> bool:
     """A part of a definition term right after another: style sets them apart
     (numpydoc's "normalize : bool"), text would run them together."""
@@ -223,20 +205,6 @@ def _set_apart(el: etree._Element) -> bool:
         return False
     left, right = "".join(before.itertext()), el.text or ""
     return bool(left and right) and left[-1].isalnum() and right[0].isalnum()
-
-
-def _admonition_title(el: etree._Element) -> bool:
-    """The title of a note or warning box ("Warning"): text of its section, not a heading."""
-    parent = el.getparent()
-    names = set(_NAME_PARTS.findall((parent.get("class") or "").lower())) if parent is not None else set()
-    return not names.isdisjoint(ADMONITIONS)
-
-
-def _aria_level(el: etree._Element) -> int:
-    try:
-        return min(max(int(el.get("aria-level") or 2), 1), 6)
-    except ValueError:
-        return 2
 
 
 def _own_anchor(el: etree._Element) -> str:
@@ -276,7 +244,7 @@ def page_blocks(text: str) -> list[Block] | None:
     if body is None:
         body = root
     content = main_content(body, article)
-    walker = _Walker()
+    walker = _Walker(styled=not any(next(c.iter(*SUBHEADINGS), None) is not None for c in content))
     if not any(next(c.iter("h1"), None) is not None for c in content):
         h1 = next(body.iter("h1"), None)
         if h1 is not None:

@@ -70,3 +70,24 @@ def test_folded_answers_and_asked_terms_are_faq_sections() -> None:
     assert faq["How long should I stay on it?"].heading_path[-2] == "Frequently asked questions"
     assert "As long as it helps." in faq["How long should I stay on it?"].text
     assert "A format code" in faq["What does naloxone do?"].text
+
+
+STYLED = """<html><body><div class="content">
+<div class="h1">Cognitive behavioral therapy for relapse prevention</div><p>CBT teaches people to notice thoughts.</p>
+<div class="h2">Identifying triggers</div><p>Clients keep a diary of cravings and what came before them.</p>
+<p><strong>Urge surfing</strong></p><p>Cravings rise, peak and pass like a wave.</p>
+<p><strong>Note:</strong> the diary helps most in the first month.</p>
+</div></body></html>"""
+
+
+def test_headings_made_by_style_are_headings_where_the_page_has_none_of_its_own() -> None:
+    sections = sections_of_text(STYLED, "styled.html")
+    paths = [s.heading_path for s in sections]
+    assert paths[-2:] == [
+        ["Cognitive behavioral therapy for relapse prevention", "Identifying triggers"],
+        ["Cognitive behavioral therapy for relapse prevention", "Identifying triggers", "Urge surfing"],
+    ]
+    assert "Note: the diary helps" in sections[-1].text  # a bold label in a sentence stays text
+    manual = STYLED.replace('<div class="h2">Identifying triggers</div>', "<h2>Identifying triggers</h2>")
+    kept = sections_of_text(manual, "manual.html")
+    assert "Urge surfing" not in [s.heading for s in kept] and "Urge surfing" in kept[-1].text
