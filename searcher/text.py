@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from searcher.boilerplate import drop_boilerplate, strip_calls_to_action
 from searcher.fragments import PSEUDO_TAG, blank_hidden, fix_fragments, normalize_space, split_glued_heading
+from searcher.mail import read_mail
 from searcher.models import Block
 from searcher.read import HAS_WORD
 from searcher.segment import is_heading_line
@@ -252,8 +253,11 @@ def is_wrapped(lines: list[Line | None]) -> bool:
 def clean_plain(text: str) -> list[Block]:
     """Plain or scraped text to blocks, boilerplate dropped."""
     lines = read_lines(text, scraped=False)
-    blocks = wrapped_blocks(lines) if is_wrapped(lines) else scraped_blocks(read_lines(text))
-    return drop_boilerplate(blocks)
+    wrapped = is_wrapped(lines)
+    lines = lines if wrapped else read_lines(text)
+    subject = read_mail(lines)
+    blocks = wrapped_blocks(lines) if wrapped else scraped_blocks(lines)
+    return ([Block("title", subject, 1)] if subject else []) + drop_boilerplate(blocks)
 
 
 class _ListDepth:

@@ -318,3 +318,31 @@ def test_edge_lines_and_contents_lists_stay_where_they_are_content() -> None:
     text = "Guide\n\nContents\nSafety first\nDosing\nThe guide starts with safety and ends with dosing.\n"
     every = " ".join(" ".join([*s.heading_path, s.text]) for s in sections_of_text(text, "guide.txt"))
     assert "Safety first" in every and "Dosing" in every  # entries that recur nowhere are no contents list
+
+
+MAIL = """From: Priya Shah <priya.shah@clinic.example.org>
+To: Marcus Bell <marcus.bell@clinic.example.org>
+Cc: Kim Ahn <kim.ahn@clinic.example.org>
+Date: Tue, 4 Mar 2026 09:12:44 -0500
+Subject: Re: Naloxone order for discharge kits
+
+Hi Marcus,
+
+The state program confirmed the order: 200 kits arrive on Friday.
+
+Thanks,
+Priya
+
+--
+Priya Shah, RN
+Franklin County Recovery Clinic | 555-0199
+"""
+
+
+def test_an_email_keeps_its_headers_and_signature_as_text_under_its_subject() -> None:
+    sections = sections_of_text(MAIL, "mail.txt")
+    assert [s.heading for s in sections] == ["Re: Naloxone order for discharge kits"]
+    text = sections[0].text
+    for kept in ("To: Marcus Bell", "Cc: Kim Ahn", "Date: Tue, 4 Mar 2026", "200 kits", "Franklin County Recovery"):
+        assert kept in text, kept
+    assert "\\n--" not in text and "- -" not in text
