@@ -34,28 +34,30 @@ def heading_level(el: etree._Element) -> int:
     """The level of the heading ``el`` is (0: none)."""
     if (el.tag in HEADINGS or el.get("role") == "heading") and not _admonition_title(el):
         return HEADINGS.get(el.tag) or _aria_level(el)
-    if el.tag in ("p", "div") and _short(el):
-        named = [HEADINGS[c] for c in (el.get("class") or "").lower().split() if c in HEADINGS]
-        if named:  # <div class="h2">: a heading by its class
+    if el.tag in ("p", "div") and el.get("class"):  # <div class="h2">: a heading by its class
+        named = [HEADINGS[c] for c in el.get("class").lower().split() if c in HEADINGS]
+        if named and _short(el):
             return named[0]
-    return FAQ_LEVEL if _question(el) else 0
+    return FAQ_LEVEL if el.tag in ("summary", "dt") and _question(el) else 0
 
 
 def _short(el: etree._Element) -> bool:
+    """Short text and no block inside (read last: it walks the element's text)."""
+    if any(child.tag in TEXT_BLOCKS for child in el):
+        return False
     text = "".join(el.itertext()).strip()
-    return bool(text) and len(text) <= 80 and not any(child.tag in TEXT_BLOCKS for child in el)
+    return bool(text) and len(text) <= 80
 
 
 def styled_heading(el: etree._Element) -> bool:
     """A short block that style makes a heading: ``<p><strong>Urge surfing</strong></p>``, or a
     ``class="subheading"``.  It is read as a line of text, a heading only where one would be in
     plain text (short, no closing period, text under it)."""
-    if el.tag not in ("p", "div") or not _short(el):
+    if el.tag not in ("p", "div"):
         return False
-    if not _HEADING_CLASS.isdisjoint((el.get("class") or "").lower().split()):
-        return True
+    named = not _HEADING_CLASS.isdisjoint((el.get("class") or "").lower().split())
     bold = len(el) == 1 and el[0].tag in ("strong", "b") and not (el[0].tail or "").strip()
-    return bold and not (el.text or "").strip()
+    return (named or (bold and not (el.text or "").strip())) and _short(el)
 
 
 def _question(el: etree._Element) -> bool:
