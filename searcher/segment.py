@@ -16,6 +16,8 @@ from searcher.models import Block, Section
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 120
 _SLUG = re.compile(r"[^a-z0-9]+")
+# A speaker's turn in a transcript or chat: "HOST (Dana): And the dose?", "DR. ORTEGA: Yes."
+_SPEAKER = re.compile(r"^[A-Z][A-Z.'’ -]{1,30}(?:\s*\([^()]{1,30}\))?:\s+\S")
 
 
 def is_heading_line(block: Block) -> bool:
@@ -25,7 +27,7 @@ def is_heading_line(block: Block) -> bool:
         return True
     if block.kind != "line" or len(text) > MAX_HEADING_CHARS:
         return False
-    if len(text.split()) > MAX_HEADING_WORDS or text[-1] in '.,;:!"”':
+    if len(text.split()) > MAX_HEADING_WORDS or text[-1] in '.,;:!"”' or _SPEAKER.match(text):
         return False
     return text[0].isupper() or text[0].isdigit()
 

@@ -104,3 +104,16 @@ def test_a_heading_with_nothing_under_it_is_a_section_of_its_own(name: str, text
 
 def test_a_document_of_one_heading_is_one_section() -> None:
     assert [(s.heading, s.text) for s in sections_of_text("# TODO\n", "todo.md")] == [("TODO", "")]
+
+
+def test_a_speakers_turn_is_no_heading() -> None:
+    text = (
+        "Recovery Talk\n\nHOST (Dana): Welcome back to the show.\nDR. ORTEGA: Thanks for having me.\n"
+        "HOST (Dana): And what about people who do not want medication?\n"
+        "DR. ORTEGA: Then contingency management and CBT groups help.\n"
+    )
+    sections = sections_of_text(text, "talk.txt")
+    assert [s.heading for s in sections] == ["Recovery Talk"] and sections[0].kind == "body"
+    assert "HOST (Dana): And what about people" in sections[0].text
+    kept = sections_of_text("Plan\n\nStage 1: Evaluation\nStaff take a history first, then a drug screen.\n", "p.txt")
+    assert "Stage 1: Evaluation" in [s.heading for s in kept]
