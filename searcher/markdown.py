@@ -23,6 +23,8 @@ from searcher.models import Block
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _TITLE = re.compile(r"^title:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+# Front matter a reader searches by: a note's tags, its other names, its keywords.
+_TERMS = re.compile(r"^(tags|aliases|keywords):[ \t]*(.*?)[ \t]*$((?:\r?\n[ \t]*-[ \t]+.*$)*)", re.MULTILINE)
 _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 _INLINE_TEXT = frozenset(["text", "text_special", "code_inline"])
 _MARKS = re.compile(r"^(?:\s*(?:[-*+>]|\d+[.)])(?=\s|$))+")
@@ -46,6 +48,22 @@ def front_matter(text: str) -> tuple[str, int, str]:
     title = found[1].strip().strip("'\"").strip() if found else ""
     line = m[1].count("\n", 0, found.start()) + 2 if found else 0
     return title, line, "\n" * m[0].count("\n") + text[m.end() :]
+
+
+def front_matter_terms(text: str) -> list[Block]:
+    """The tags, aliases and keywords of a front matter, one text block each (``tags: cm, research``)."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return []
+    blocks = []
+    for found in _TERMS.finditer(m[1]):
+        inline = [v.strip(" '\"") for v in found[2].strip("[]").split(",")]
+        listed = [v.strip().lstrip("-").strip(" '\"") for v in found[3].splitlines() if v.strip()]
+        values = [v for v in inline + listed if v]
+        if values:
+            line = m[1].count("\n", 0, found.start()) + 2
+            blocks.append(Block("para", f"{found[1]}: {', '.join(values)}", line))
+    return blocks
 
 
 def inline_text(token: Token) -> str:
@@ -142,7 +160,9 @@ def clean_markdown(text: str) -> list[Block]:
     title, line, body = front_matter(text)
     blocks = [Block("title", normalize_space(title), line)] if title.strip() else []
     tokens = _parser().parse(body)
-    return blocks + _with_lost_lines(_Walker().walk(tokens), tokens, body)
+    body_blocks = _with_lost_lines(_Walker().walk(tokens), tokens, body)
+    at = 1 if body_blocks and body_blocks[0].kind == "heading" else 0  # text of the first section
+    return blocks + body_blocks[:at] + front_matter_terms(text) + body_blocks[at:]
 
 
 def _with_lost_lines(blocks: list[Block], tokens: list[Token], body: str) -> list[Block]:

@@ -47,7 +47,8 @@ def test_front_matter_title_is_the_title_and_lines_hold() -> None:
     assert front_matter(text)[:2] == ("Methadone: a guide", 3)
     sections = _sections(text)
     assert sections[0].title == "Methadone: a guide"
-    assert (sections[0].heading, sections[0].line_start, sections[0].text) == ("Dosing", 6, "One dose a day.")
+    assert (sections[0].heading, sections[0].line_start) == ("Dosing", 6)
+    assert sections[0].text == "tags: mat\nOne dose a day."  # tags are searchable; the layout is not
     assert "layout" not in sections_as_text(sections)
 
 
@@ -121,3 +122,18 @@ def test_front_matter_with_crlf_line_ends() -> None:
 def test_link_reference_definitions_are_not_text() -> None:
     blocks = clean_markdown('See [the guide][g] first.\n\n[g]: https://example.org/guide "Guide"\n')
     assert [b.text for b in blocks] == ["See the guide first."]
+
+
+def test_front_matter_tags_aliases_and_keywords_are_searchable_text() -> None:
+    from searcher.ingest import sections_of_text
+
+    text = (
+        "---\ntitle: Contingency management\ntags: [cm, research]\naliases:\n  - prize-based incentives\n"
+        "  - CM\nauthor: someone\n---\n# Contingency management\n\nVouchers reward negative urine tests.\n"
+    )
+    sections = sections_of_text(text, "obs.md")
+    every = "\n".join(s.text for s in sections)
+    assert "tags: cm, research" in every and "aliases: prize-based incentives, CM" in every
+    assert "someone" not in every  # the rest of the front matter stays metadata
+    first = sections[0]
+    assert first.heading == "Contingency management" and first.text.startswith("tags: cm, research\n")
