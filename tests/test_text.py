@@ -346,3 +346,10 @@ def test_an_email_keeps_its_headers_and_signature_as_text_under_its_subject() ->
     for kept in ("To: Marcus Bell", "Cc: Kim Ahn", "Date: Tue, 4 Mar 2026", "200 kits", "Franklin County Recovery"):
         assert kept in text, kept
     assert "\\n--" not in text and "- -" not in text
+
+
+def test_back_to_top_lines_go_from_text() -> None:
+    text = "Guide\n\nStep one is here, and it is long enough.\nBack to top \u2191\nStep two follows with more words.\n"
+    assert [s.text for s in sections_of_text(text, "g.txt")] == [
+        "Step one is here, and it is long enough.\nStep two follows with more words."
+    ]
