@@ -164,14 +164,16 @@ def _without_contents_lists(blocks: list[Block]) -> list[Block]:
     """Without a "Table of Contents" line and its entries, where every entry stands again
     later in the document (a heading the list points to): what it lists is all kept there."""
     contents = vocabulary().contents
+    last: dict[str, int] | None = None  # each text's last place, found once, only if a list is there
     out, i = [], 0
     while i < len(blocks):
         b = blocks[i]
         if b.kind != "code" and contents.match(b.text.rstrip(":")):
+            if last is None:
+                last = {_entry(x.text): n for n, x in enumerate(blocks)}
             end = i + 1
             while end < len(blocks) and blocks[end].kind in ("line", "item", "heading"):
-                later = {_entry(x.text) for x in blocks[end + 1 :]}
-                if _entry(blocks[end].text) not in later:
+                if last.get(_entry(blocks[end].text), -1) <= end:  # it stands nowhere after
                     break
                 end += 1
             if end - i > 1:
